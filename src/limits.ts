@@ -1,0 +1,25 @@
+// Every bound the core enforces, named once (DESIGN.md §3.10). Checked on declared lengths,
+// before anything is buffered.
+
+/** RFC 8446 §5.1: TLSPlaintext.length MUST NOT exceed 2^14. */
+export const MAX_PLAINTEXT = 1 << 14;
+/** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
+export const MAX_CIPHERTEXT = (1 << 14) + 256;
+/** A handshake message larger than this is refused from its header (Go uses 64 KiB too). */
+export const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
+/** Certificate messages may be larger: real chains with many SANs exceed 64 KiB. */
+export const MAX_CERTIFICATE_MESSAGE = 256 * 1024;
+/** Plaintext records of length 0 in a row before we call it a flood. */
+export const MAX_EMPTY_RECORDS = 32;
+/** Warning alerts in a row (RFC 8446 has none but user_canceled; TLS 1.2 peers send them). */
+export const MAX_WARNING_ALERTS = 4;
+/** KeyUpdates received without application data in between. */
+export const MAX_KEY_UPDATES = 32;
+/** middlebox-compat change_cipher_spec records tolerated during the handshake. */
+export const MAX_CHANGE_CIPHER_SPEC = 1;
+/** Certificates in one Certificate message. */
+export const MAX_CERTIFICATE_CHAIN = 16;
+/** Bytes of application data we hold for the app before pushing back. */
+export const MAX_BUFFERED_APPLICATION_DATA = 1 << 20;
+/** PSK identities offered in one ClientHello that we look at. */
+export const MAX_PSK_IDENTITIES = 16;

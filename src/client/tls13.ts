@@ -1,0 +1,462 @@
+/*
+ * The TLS 1.3 client, RFC 8446 §2 (full handshake, with the optional HelloRetryRequest):
+ *
+ *   ClientHello + key_share            -------->
+ *                                      <--------  HelloRetryRequest + key_share   (optional)
+ *   [ChangeCipherSpec] ClientHello     -------->
+ *                                                 ServerHello + key_share
+ *                                                 [ChangeCipherSpec]
+ *                                                 {EncryptedExtensions}
+ *                                                 {CertificateRequest*}
+ *                                                 {Certificate}
+ *                                                 {CertificateVerify}
+ *                                      <--------  {Finished}
+ *   [ChangeCipherSpec]
+ *   {Certificate*} {CertificateVerify*}
+ *   {Finished}                         -------->
+ *   [Application Data]                 <------->  [Application Data]
+ *
+ * Each state is named for the message it expects and carries exactly what later states need.
+ */
+import { bytesEqual } from '../bytes.js';
+import type { KeyShare } from '../crypto/provider.js';
+import { groupInfo } from '../crypto/groups.js';
+import { schemeFitsKey, schemeInfo } from '../crypto/schemes.js';
+import { type Tls13Suite, tls13Suite } from '../crypto/suites.js';
+import { TLSError, illegalParameter, unexpectedMessage } from '../errors.js';
+import type { HandshakeInfo } from '../events.js';
+import type { HandshakeContext } from '../handshake/context.js';
+import { expect } from '../handshake/expect.js';
+import { certificateVerifyContent } from '../handshake/signed-content.js';
+import { type TrafficState, handleTraffic } from '../handshake/traffic.js';
+import { Transcript } from '../handshake/transcript.js';
+import {
+  type CertificateOutcome,
+  verifyCertificateVerify,
+  verifyFinished,
+  verifyPeerCertificate,
+} from '../handshake/verify.js';
+import type { SignatureVerified } from '../handshake/verified.js';
+import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
+import { EarlySecret, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
+import {
+  AlertDescription,
+  ProtocolVersion,
+  cipherSuiteName,
+  groupName,
+  schemeName,
+} from '../wire/codes.js';
+import type {
+  CertificateRequest,
+  HandshakeMessage,
+  HelloRetryRequest,
+  ServerHello,
+} from '../wire/types.js';
+import type { ResolvedClientConfig } from './config.js';
+import { type HelloParameters, buildClientHello } from './hello.js';
+
+/** Everything fixed by the ServerHello. */
+interface Negotiated {
+  suite: Tls13Suite;
+  group: number;
+  transcript: Transcript;
+  handshakeSecret: HandshakeSecret;
+  clientHandshakeSecret: Uint8Array;
+  serverHandshakeSecret: Uint8Array;
+  clientRandom: Uint8Array;
+  helloRetryRequest: boolean;
+  /** Whether our middlebox-compatibility CCS already went out (it is sent once). */
+  sentChangeCipherSpec: boolean;
+}
+
+interface ServerParameters {
+  alpnProtocol: string | false;
+}
+
+export type ClientState =
+  | {
+      kind: 'ExpectServerHello';
+      hello: HelloParameters;
+      transcript: Transcript;
+      /** Set after a HelloRetryRequest: the ServerHello must agree with it. */
+      retry: { cipherSuite: number } | undefined;
+      sentChangeCipherSpec: boolean;
+    }
+  | { kind: 'ExpectEncryptedExtensions'; n: Negotiated }
+  | { kind: 'ExpectCertificateOrCertificateRequest'; n: Negotiated; server: ServerParameters }
+  | { kind: 'ExpectCertificate'; n: Negotiated; server: ServerParameters; request: CertificateRequest }
+  | {
+      kind: 'ExpectCertificateVerify';
+      n: Negotiated;
+      server: ServerParameters;
+      request: CertificateRequest | undefined;
+      certificate: CertificateOutcome;
+      peerCertificates: Uint8Array[];
+    }
+  | {
+      kind: 'ExpectFinished';
+      n: Negotiated;
+      server: ServerParameters;
+      request: CertificateRequest | undefined;
+      certificate: CertificateOutcome;
+      peerCertificates: Uint8Array[];
+      signature: SignatureVerified;
+      signatureScheme: number;
+    }
+  | TrafficState;
+
+type Handler<S extends ClientState> = (
+  state: S,
+  msg: HandshakeMessage,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+) => ClientState;
+
+/** Sends the first ClientHello. */
+export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig): ClientState {
+  const shares = config.keyShareGroups.map((g) => {
+    const share = ctx.provider.generateKeyShare(g);
+    if (!share) throw new Error(`unsupported key share group ${groupName(g)}`);
+    return share;
+  });
+  const hello: HelloParameters = {
+    random: ctx.provider.randomBytes(32),
+    sessionId: ctx.provider.randomBytes(32),
+    shares,
+  };
+  const transcript = new Transcript(ctx.provider);
+  const ch = buildClientHello(config, hello);
+  transcript.add(ctx.send(ch, describeHello(config, shares)));
+  return { kind: 'ExpectServerHello', hello, transcript, retry: undefined, sentChangeCipherSpec: false };
+}
+
+function describeHello(config: ResolvedClientConfig, shares: KeyShare[]): string {
+  const parts = [`shares=${shares.map((s) => groupName(s.group)).join(',')}`];
+  if (config.sni) parts.push(`sni=${config.sni}`);
+  if (config.alpnProtocols.length) parts.push(`alpn=${config.alpnProtocols.join(',')}`);
+  return parts.join(' ');
+}
+
+/** Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
+function checkServerHelloCommon(
+  msg: ServerHello | HelloRetryRequest,
+  state: Extract<ClientState, { kind: 'ExpectServerHello' }>,
+  config: ResolvedClientConfig,
+): Tls13Suite {
+  const version = msg.extensions.supported_versions;
+  if (version === undefined) {
+    // A server that does not select TLS 1.3; TLS 1.2 arrives in a later issue.
+    throw new TLSError(AlertDescription.protocol_version, 'server does not speak TLS 1.3');
+  }
+  if (version !== ProtocolVersion.TLS1_3) throw illegalParameter('server selected a version we did not offer');
+  if (msg.legacy_version !== ProtocolVersion.TLS1_2) throw illegalParameter('ServerHello legacy_version is not 0x0303');
+  if (!bytesEqual(msg.legacy_session_id_echo, state.hello.sessionId)) {
+    throw illegalParameter('server did not echo our legacy_session_id');
+  }
+  if (msg.legacy_compression_method !== 0) throw illegalParameter('server selected compression');
+  const suite = tls13Suite(msg.cipher_suite);
+  if (!suite || !config.cipherSuites.includes(msg.cipher_suite)) {
+    throw illegalParameter('server selected an unoffered cipher suite');
+  }
+  if (state.retry && state.retry.cipherSuite !== msg.cipher_suite) {
+    throw illegalParameter('ServerHello cipher suite differs from the HelloRetryRequest');
+  }
+  if (msg.extensions.unknown.length) {
+    throw new TLSError(AlertDescription.unsupported_extension, 'server sent an extension we did not offer');
+  }
+  return suite;
+}
+
+const onServerHello: Handler<Extract<ClientState, { kind: 'ExpectServerHello' }>> = (state, msg, raw, ctx, config) => {
+  if (msg.type === 'hello_retry_request') return onHelloRetryRequest(state, msg, raw, ctx, config);
+  const sh = expect(msg, 'server_hello', state.kind);
+  const suite = checkServerHelloCommon(sh, state, config);
+  if (sh.extensions.pre_shared_key !== undefined) {
+    throw illegalParameter('server selected a PSK we did not offer');
+  }
+  const serverShare = sh.extensions.key_share;
+  if (!serverShare) throw new TLSError(AlertDescription.missing_extension, 'ServerHello has no key_share');
+  const share = state.hello.shares.find((s) => s.group === serverShare.group);
+  if (!share) throw illegalParameter('server key_share is for a group we sent no share for');
+
+  const { transcript } = state;
+  transcript.start(suite.hash);
+  transcript.add(raw);
+  const shared = share.agree(serverShare.key_exchange);
+  const handshakeSecret = new EarlySecret(ctx.provider, suite).handshakeSecret(shared);
+  const th = transcript.current();
+  const clientHandshakeSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
+  const serverHandshakeSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
+  ctx.describe(`${cipherSuiteName(suite.id)} ${groupName(share.group)}`);
+  ctx.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, clientHandshakeSecret);
+  ctx.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, serverHandshakeSecret);
+  ctx.setReadKeys(suite, serverHandshakeSecret, 'handshake');
+  ctx.setWriteKeys(suite, clientHandshakeSecret, 'handshake');
+  return {
+    kind: 'ExpectEncryptedExtensions',
+    n: {
+      suite,
+      group: share.group,
+      transcript,
+      handshakeSecret,
+      clientHandshakeSecret,
+      serverHandshakeSecret,
+      clientRandom: state.hello.random,
+      helloRetryRequest: state.retry !== undefined,
+      sentChangeCipherSpec: state.sentChangeCipherSpec,
+    },
+  };
+};
+
+/** RFC 8446 §4.1.4. */
+function onHelloRetryRequest(
+  state: Extract<ClientState, { kind: 'ExpectServerHello' }>,
+  hrr: HelloRetryRequest,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientState {
+  if (state.retry) throw unexpectedMessage('a second HelloRetryRequest');
+  const suite = checkServerHelloCommon(hrr, state, config);
+  const selected = hrr.extensions.key_share;
+  const cookie = hrr.extensions.cookie;
+  if (selected === undefined && cookie === undefined) {
+    throw illegalParameter('HelloRetryRequest would not change the ClientHello');
+  }
+  let shares = state.hello.shares;
+  if (selected !== undefined) {
+    if (!config.groups.includes(selected) || !ctx.provider.supportsGroup(selected)) {
+      throw illegalParameter('HelloRetryRequest selected a group we did not offer');
+    }
+    if (shares.some((s) => s.group === selected)) {
+      throw illegalParameter('HelloRetryRequest selected a group we already sent a share for');
+    }
+    shares = [ctx.provider.generateKeyShare(selected)!];
+  }
+  ctx.describe(`${cipherSuiteName(suite.id)}${selected !== undefined ? ` group=${groupName(selected)}` : ''}${cookie ? ' cookie' : ''}`);
+
+  const { transcript } = state;
+  transcript.start(suite.hash);
+  transcript.replaceWithMessageHash();
+  transcript.add(raw);
+
+  // RFC 8446 §D.4: the compatibility CCS goes immediately before the second flight.
+  ctx.sendChangeCipherSpec();
+  const hello: HelloParameters = { ...state.hello, shares, ...(cookie ? { cookie } : {}) };
+  transcript.add(ctx.send(buildClientHello(config, hello), `retry shares=${shares.map((s) => groupName(s.group)).join(',')}`));
+  return { kind: 'ExpectServerHello', hello, transcript, retry: { cipherSuite: hrr.cipher_suite }, sentChangeCipherSpec: true };
+}
+
+const onEncryptedExtensions: Handler<Extract<ClientState, { kind: 'ExpectEncryptedExtensions' }>> = (
+  state,
+  msg,
+  raw,
+  ctx,
+  config,
+) => {
+  const ee = expect(msg, 'encrypted_extensions', state.kind);
+  const x = ee.extensions;
+  const unsolicited = (what: string) =>
+    new TLSError(AlertDescription.unsupported_extension, `server sent ${what} we did not offer`);
+  if (x.unknown.length) throw unsolicited('an extension');
+  if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
+  if (x.early_data) throw unsolicited('early_data');
+  if (x.record_size_limit !== undefined) throw unsolicited('record_size_limit');
+  let alpnProtocol: string | false = false;
+  if (x.alpn !== undefined) {
+    if (!config.alpnProtocols.length) throw unsolicited('ALPN');
+    // RFC 7301 §3.2: the selection must be one of ours.
+    if (!config.alpnProtocols.includes(x.alpn)) throw illegalParameter('server selected an ALPN protocol we did not offer');
+    alpnProtocol = x.alpn;
+  }
+  if (alpnProtocol) ctx.describe(`alpn=${alpnProtocol}`);
+  state.n.transcript.add(raw);
+  return { kind: 'ExpectCertificateOrCertificateRequest', n: state.n, server: { alpnProtocol } };
+};
+
+const onCertificateOrRequest: Handler<Extract<ClientState, { kind: 'ExpectCertificateOrCertificateRequest' }>> = (
+  state,
+  msg,
+  raw,
+  ctx,
+  config,
+) => {
+  if (msg.type === 'certificate_request') {
+    // RFC 8446 §4.3.2: empty context during the handshake; signature_algorithms is required.
+    if (msg.certificate_request_context.length !== 0) throw illegalParameter('CertificateRequest context must be empty');
+    if (!msg.extensions.signature_algorithms) {
+      throw new TLSError(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
+    }
+    ctx.describe(config.certificate ? 'we will send our certificate' : 'we have no certificate: empty reply');
+    state.n.transcript.add(raw);
+    return { kind: 'ExpectCertificate', n: state.n, server: state.server, request: msg };
+  }
+  return onCertificate({ ...state, kind: 'ExpectCertificate', request: undefined }, msg, raw, ctx, config);
+};
+
+function onCertificate(
+  state: { n: Negotiated; server: ServerParameters; request: CertificateRequest | undefined; kind: 'ExpectCertificate' },
+  msg: HandshakeMessage,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientState {
+  const cert = expect(msg, 'certificate', state.kind);
+  if (cert.certificate_request_context.length !== 0) throw illegalParameter('server Certificate context must be empty');
+  if (cert.certificate_list.length === 0) {
+    // RFC 8446 §4.4.2.4
+    throw new TLSError(AlertDescription.decode_error, 'server sent an empty Certificate');
+  }
+  if (cert.certificate_list.length > MAX_CERTIFICATE_CHAIN) {
+    throw new TLSError(AlertDescription.bad_certificate, `server sent more than ${MAX_CERTIFICATE_CHAIN} certificates`);
+  }
+  if (cert.certificate_list.some((e) => e.extensions.unknown.length)) {
+    throw new TLSError(AlertDescription.unsupported_extension, 'server sent a certificate extension we did not offer');
+  }
+  const chain = cert.certificate_list.map((e) => e.cert_data);
+  const verifier =
+    config.verifier ??
+    (() => {
+      throw new TLSError(AlertDescription.unknown_ca, 'no trust anchors configured', { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
+    });
+  const outcome = verifyPeerCertificate(
+    ctx.provider,
+    verifier,
+    { chain, hostname: config.serverName, purpose: 'server', time: ctx.provider.now() },
+    config.rejectUnauthorized,
+  );
+  ctx.describe(`${chain.length} cert(s), leaf ${outcome.leaf.subject.replace(/\n/g, ', ')}${outcome.authorized ? '' : ` (unverified: ${outcome.error?.code})`}`);
+  state.n.transcript.add(raw);
+  return {
+    kind: 'ExpectCertificateVerify',
+    n: state.n,
+    server: state.server,
+    request: state.request,
+    certificate: outcome,
+    peerCertificates: chain,
+  };
+}
+
+const onCertificateVerify: Handler<Extract<ClientState, { kind: 'ExpectCertificateVerify' }>> = (
+  state,
+  msg,
+  raw,
+  ctx,
+  config,
+) => {
+  const cv = expect(msg, 'certificate_verify', state.kind);
+  const signature = verifyCertificateVerify('server', cv, state.certificate.leaf, config.signatureSchemes, state.n.transcript.current());
+  ctx.describe(schemeName(cv.algorithm));
+  state.n.transcript.add(raw);
+  return { ...state, kind: 'ExpectFinished', signature, signatureScheme: cv.algorithm };
+};
+
+const onFinished: Handler<Extract<ClientState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
+  const fin = expect(msg, 'finished', state.kind);
+  const { n } = state;
+  const { provider } = ctx;
+  const finished = verifyFinished(provider, n.suite, n.serverHandshakeSecret, n.transcript.current(), fin);
+  n.transcript.add(raw);
+
+  const master = n.handshakeSecret.masterSecret();
+  const th = n.transcript.current();
+  const clientSecret = master.clientApplicationTrafficSecret(th);
+  const serverSecret = master.serverApplicationTrafficSecret(th);
+  ctx.keylog('CLIENT_TRAFFIC_SECRET_0', n.clientRandom, clientSecret);
+  ctx.keylog('SERVER_TRAFFIC_SECRET_0', n.clientRandom, serverSecret);
+  ctx.keylog('EXPORTER_SECRET', n.clientRandom, master.exporterMasterSecret(th));
+  ctx.setReadKeys(n.suite, serverSecret, 'application');
+
+  if (!n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
+  if (state.request) sendClientCertificate(state.request, n, ctx, config);
+  const verifyData = finishedVerifyData(provider, n.suite, n.clientHandshakeSecret, n.transcript.current());
+  n.transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));
+  ctx.setWriteKeys(n.suite, clientSecret, 'application');
+
+  const info: HandshakeInfo = {
+    version: 'TLSv1.3',
+    cipherSuite: n.suite.id,
+    cipherSuiteName: n.suite.name,
+    group: n.group,
+    groupName: groupInfo(n.group)?.name ?? groupName(n.group),
+    signatureScheme: state.signatureScheme,
+    signatureSchemeName: schemeName(state.signatureScheme),
+    alpnProtocol: state.server.alpnProtocol,
+    serverName: config.sni,
+    peerCertificates: state.peerCertificates.map((der, i) =>
+      i === 0 ? state.certificate.leaf : safeParse(ctx, der),
+    ).filter((c) => c !== undefined),
+    verifiedChain: state.certificate.chain,
+    authorized: state.certificate.authorized,
+    authorizationError: state.certificate.error,
+    helloRetryRequest: n.helloRetryRequest,
+  };
+  ctx.complete(info);
+  return {
+    kind: 'Traffic',
+    role: 'client',
+    suite: n.suite,
+    readSecret: serverSecret,
+    writeSecret: clientSecret,
+    keyUpdates: 0,
+    finished,
+  };
+};
+
+function safeParse(ctx: HandshakeContext, der: Uint8Array) {
+  try {
+    return ctx.provider.parseCertificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 8446 §4.4.2, §4.4.3: our Certificate (possibly empty) and CertificateVerify. */
+function sendClientCertificate(
+  request: CertificateRequest,
+  n: Negotiated,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): void {
+  const offered = request.extensions.signature_algorithms ?? [];
+  const ours = config.certificate;
+  const scheme = ours
+    ? offered.find((s) => schemeInfo(s)?.tls13 && schemeFitsKey(s, ours.key))
+    : undefined;
+  const context = request.certificate_request_context;
+  if (!ours || scheme === undefined) {
+    n.transcript.add(ctx.send({ type: 'certificate', certificate_request_context: context, certificate_list: [] }, 'empty'));
+    return;
+  }
+  n.transcript.add(
+    ctx.send({
+      type: 'certificate',
+      certificate_request_context: context,
+      certificate_list: ours.chain.map((cert_data) => ({ cert_data, extensions: { unknown: [] } })),
+    }),
+  );
+  const signature = ours.key.sign(scheme, certificateVerifyContent('client', n.transcript.current()));
+  n.transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, schemeName(scheme)));
+}
+
+const handlers: { [K in ClientState['kind']]: Handler<Extract<ClientState, { kind: K }>> } = {
+  ExpectServerHello: onServerHello,
+  ExpectEncryptedExtensions: onEncryptedExtensions,
+  ExpectCertificateOrCertificateRequest: onCertificateOrRequest,
+  ExpectCertificate: (state, msg, raw, ctx, config) => onCertificate(state, msg, raw, ctx, config),
+  ExpectCertificateVerify: onCertificateVerify,
+  ExpectFinished: onFinished,
+  Traffic: (state, msg, _raw, ctx) => handleTraffic(state, msg, ctx),
+};
+
+export function handleClientMessage(
+  state: ClientState,
+  msg: HandshakeMessage,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientState {
+  const handler = handlers[state.kind] as Handler<ClientState>;
+  return handler(state, msg, raw, ctx, config);
+}

@@ -1,0 +1,359 @@
+// The sans-IO connection (DESIGN §1): bytes in, bytes and events out. No sockets, timers, promises
+// or globals. Every failure is caught here, in one place: it becomes an alert to the peer, a
+// sticky failure and a `failed` event.
+import { type ClientConfig, type ResolvedClientConfig, resolveClientConfig } from './client/config.js';
+import { type ClientState, handleClientMessage, startClient } from './client/tls13.js';
+import type { CryptoProvider } from './crypto/provider.js';
+import { nodeProvider } from './crypto/node.js';
+import type { Tls13Suite } from './crypto/suites.js';
+import { TLSError, asTLSError, unexpectedMessage } from './errors.js';
+import type { ConnectionEvent, HandshakeInfo } from './events.js';
+import type { HandshakeContext } from './handshake/context.js';
+import { sendKeyUpdate } from './handshake/traffic.js';
+import { type KeyLogLabel, keyLogLine } from './keylog.js';
+import { MAX_CHANGE_CIPHER_SPEC } from './limits.js';
+import { Deframer } from './record/deframer.js';
+import { HandshakeJoiner } from './record/joiner.js';
+import { RecordLayer } from './record/record-layer.js';
+import { type ResolvedServerConfig, type ServerConfig, resolveServerConfig } from './server/config.js';
+import { type ServerState, handleServerMessage, startServer } from './server/tls13.js';
+import { trafficKeys } from './tls13/key-schedule.js';
+import { type TraceEvent, messageName } from './trace.js';
+import { AlertDescription, AlertLevel, ContentType, alertName } from './wire/codes.js';
+import { decodeHandshake, encodeHandshake } from './wire/handshake.js';
+import type { HandshakeMessage } from './wire/types.js';
+
+export interface ConnectionOptions {
+  provider?: CryptoProvider;
+  /** 'handshake' traces handshake messages, CCS and alerts; 'all' adds every application-data record. */
+  trace?: 'off' | 'handshake' | 'all';
+}
+
+type Role =
+  | { role: 'client'; config: ResolvedClientConfig; state: ClientState }
+  | { role: 'server'; config: ResolvedServerConfig; state: ServerState };
+
+type Protection = TraceEvent['protection'];
+
+// RFC 8446 §5: the change_cipher_spec record, always sent in plaintext.
+const CHANGE_CIPHER_SPEC_RECORD = new Uint8Array([ContentType.change_cipher_spec, 0x03, 0x03, 0x00, 0x01, 0x01]);
+
+export class Connection {
+  readonly provider: CryptoProvider;
+  private readonly machine: Role;
+  private readonly deframer = new Deframer();
+  private readonly joiner = new HandshakeJoiner();
+  private readonly records: RecordLayer;
+  private readonly traceLevel: 'off' | 'handshake' | 'all';
+
+  private output: Uint8Array[] = [];
+  private events: ConnectionEvent[] = [];
+  private pendingHandshake: Uint8Array[] = [];
+  private pendingApplicationData: Uint8Array[] = [];
+  private readProtection: Protection = 'plaintext';
+  private writeProtection: Protection = 'plaintext';
+  private readKeysChanged = false;
+  private changeCipherSpecs = 0;
+  private lastReceived: TraceEvent | undefined;
+
+  private failure: TLSError | undefined;
+  private info: HandshakeInfo | undefined;
+  private sentClose = false;
+  private receivedClose = false;
+
+  private constructor(machine: Role, options: ConnectionOptions) {
+    this.provider = options.provider ?? nodeProvider;
+    (this.context as { provider: CryptoProvider }).provider = this.provider;
+    this.records = new RecordLayer(this.provider);
+    this.machine = machine;
+    this.traceLevel = options.trace ?? 'handshake';
+  }
+
+  static client(config: ClientConfig, options: ConnectionOptions = {}): Connection {
+    const resolved = resolveClientConfig(config);
+    const conn = new Connection({ role: 'client', config: resolved, state: undefined as never }, options);
+    conn.guard(() => {
+      conn.machine.state = startClient(conn.context, resolved);
+    });
+    return conn;
+  }
+
+  static server(config: ServerConfig, options: ConnectionOptions = {}): Connection {
+    const resolved = resolveServerConfig(config);
+    return new Connection({ role: 'server', config: resolved, state: startServer() }, options);
+  }
+
+  get role(): 'client' | 'server' {
+    return this.machine.role;
+  }
+  get handshakeComplete(): boolean {
+    return this.info !== undefined;
+  }
+  get handshakeInfo(): HandshakeInfo | undefined {
+    return this.info;
+  }
+  get error(): TLSError | undefined {
+    return this.failure;
+  }
+  get peerClosed(): boolean {
+    return this.receivedClose;
+  }
+  /** Whether the connection can still carry data in at least one direction. */
+  get open(): boolean {
+    return !this.failure && !(this.sentClose && this.receivedClose);
+  }
+
+  /** Bytes from the peer, in any chunking. */
+  receive(bytes: Uint8Array): void {
+    if (this.failure || this.receivedClose) return;
+    this.guard(() => {
+      this.deframer.push(bytes);
+      for (let record = this.deframer.next(); record; record = this.deframer.next()) {
+        this.onRecord(record);
+        if (this.failure || this.receivedClose) break;
+      }
+    });
+  }
+
+  /** Application data to send; held until the handshake completes. */
+  write(data: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    if (this.sentClose) throw new Error('write after close()');
+    if (!this.info) {
+      this.pendingApplicationData.push(data);
+      return;
+    }
+    this.guard(() => this.sendApplicationData(data));
+  }
+
+  /** Sends close_notify (RFC 8446 §6.1). The peer may still send until it closes too. */
+  close(): void {
+    if (this.failure || this.sentClose) return;
+    this.guard(() => {
+      this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.sentClose = true;
+    });
+  }
+
+  /** RFC 8446 §4.6.3: update our sending keys, optionally asking the peer to update too. */
+  updateKeys(requestPeer = false): void {
+    const m = this.machine;
+    if (!this.info || m.state.kind !== 'Traffic' || this.failure) throw new Error('keys can be updated only after the handshake');
+    this.guard(() => {
+      m.state = sendKeyUpdate(m.state as never, this.context, requestPeer) as never;
+    });
+  }
+
+  takeOutput(): Uint8Array[] {
+    const out = this.output;
+    this.output = [];
+    return out;
+  }
+
+  takeEvents(): ConnectionEvent[] {
+    const events = this.events;
+    this.events = [];
+    return events;
+  }
+
+  // --- receiving ---------------------------------------------------------------------------
+
+  private onRecord(record: { type: number; version: number; fragment: Uint8Array }): void {
+    const wasProtected = record.type === ContentType.application_data && this.readProtection !== 'plaintext';
+    // A peer that fails before it has our keys can only send its alert in plaintext; keep its reason.
+    if (record.type === ContentType.alert && !this.info && this.readProtection !== 'plaintext') {
+      return this.onAlert(record.fragment);
+    }
+    const { type, content } = this.records.decode(record);
+    switch (type) {
+      case ContentType.change_cipher_spec:
+        return this.onChangeCipherSpec(content, wasProtected);
+      case ContentType.alert:
+        return this.onAlert(content);
+      case ContentType.handshake:
+        return this.onHandshakeData(content);
+      case ContentType.application_data:
+        return this.onApplicationData(content);
+      default:
+        throw unexpectedMessage(`unexpected record type ${type}`);
+    }
+  }
+
+  /** RFC 8446 §5: a compatibility CCS is dropped; anything else about it is unexpected_message. */
+  private onChangeCipherSpec(content: Uint8Array, wasProtected: boolean): void {
+    const beforeFirstHello = this.machine.role === 'server' && this.machine.state.kind === 'ExpectClientHello';
+    if (wasProtected || this.info || beforeFirstHello) throw unexpectedMessage('change_cipher_spec at this point');
+    if (content.length !== 1 || content[0] !== 1) throw unexpectedMessage('malformed change_cipher_spec');
+    if (++this.changeCipherSpecs > MAX_CHANGE_CIPHER_SPEC) throw unexpectedMessage('too many change_cipher_spec records');
+    this.trace({ direction: 'received', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext' });
+  }
+
+  private onAlert(content: Uint8Array): void {
+    // RFC 8446 §5.1: alerts are never fragmented or coalesced.
+    if (content.length !== 2) throw new TLSError(AlertDescription.decode_error, 'alert record is not 2 bytes');
+    const description = content[1]! as AlertDescription;
+    this.trace({ direction: 'received', kind: 'alert', name: alertName(description), size: 2, protection: this.readProtection });
+    if (description === AlertDescription.close_notify) {
+      this.receivedClose = true;
+      this.events.push({ type: 'peer-closed' });
+      return;
+    }
+    // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is fatal.
+    if (description === AlertDescription.user_canceled) return;
+    throw new TLSError(description, `peer sent a ${alertName(description)} alert`, { fromPeer: true });
+  }
+
+  private onHandshakeData(content: Uint8Array): void {
+    this.joiner.push(content);
+    for (let m = this.joiner.next(); m; m = this.joiner.next()) {
+      const msg = decodeHandshake(m.msgType, m.body);
+      this.lastReceived = this.trace({
+        direction: 'received',
+        kind: 'handshake',
+        name: messageName(msg.type),
+        size: m.raw.length,
+        protection: this.readProtection,
+      });
+      this.readKeysChanged = false;
+      this.dispatch(msg, m.raw);
+      this.lastReceived = undefined;
+      // RFC 8446 §5.1: handshake messages MUST NOT span a key change.
+      if (this.readKeysChanged && !this.joiner.empty) {
+        throw unexpectedMessage('handshake data after a key change in the same record');
+      }
+      if (this.failure) return;
+    }
+  }
+
+  private dispatch(msg: HandshakeMessage, raw: Uint8Array): void {
+    const m = this.machine;
+    if (m.role === 'client') m.state = handleClientMessage(m.state, msg, raw, this.context, m.config);
+    else m.state = handleServerMessage(m.state, msg, raw, this.context, m.config);
+    this.flushHandshake();
+  }
+
+  private onApplicationData(content: Uint8Array): void {
+    if (!this.info) throw unexpectedMessage('application data before the handshake completed');
+    const state = this.machine.state;
+    if (state.kind === 'Traffic') state.keyUpdates = 0;
+    if (this.traceLevel === 'all') {
+      this.trace({ direction: 'received', kind: 'application_data', name: 'ApplicationData', size: content.length, protection: 'application' });
+    }
+    if (content.length) this.events.push({ type: 'data', data: content });
+  }
+
+  // --- sending -----------------------------------------------------------------------------
+
+  private sendApplicationData(data: Uint8Array): void {
+    if (this.traceLevel === 'all') {
+      this.trace({ direction: 'sent', kind: 'application_data', name: 'ApplicationData', size: data.length, protection: 'application' });
+    }
+    for (const record of this.records.encode(ContentType.application_data, data)) this.output.push(record);
+  }
+
+  private sendAlert(level: number, description: AlertDescription): void {
+    this.flushHandshake();
+    this.trace({ direction: 'sent', kind: 'alert', name: alertName(description), size: 2, protection: this.writeProtection });
+    for (const record of this.records.encode(ContentType.alert, new Uint8Array([level, description]))) this.output.push(record);
+  }
+
+  private flushHandshake(): void {
+    if (!this.pendingHandshake.length) return;
+    const parts = this.pendingHandshake;
+    this.pendingHandshake = [];
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const data = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      data.set(p, at);
+      at += p.length;
+    }
+    for (const record of this.records.encode(ContentType.handshake, data)) this.output.push(record);
+  }
+
+  private fail(err: TLSError): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.pendingHandshake = [];
+    this.pendingApplicationData = [];
+    if (!err.fromPeer) {
+      try {
+        this.sendAlert(AlertLevel.fatal, err.alert);
+      } catch {
+        // The alert is a courtesy; the failure stands either way.
+      }
+    }
+    this.events.push({ type: 'failed', error: err });
+  }
+
+  private guard(action: () => void): void {
+    try {
+      action();
+      this.flushHandshake();
+    } catch (err) {
+      this.fail(asTLSError(err));
+    }
+  }
+
+  private trace(event: Omit<TraceEvent, 'time'>): TraceEvent | undefined {
+    if (this.traceLevel === 'off') return undefined;
+    const full: TraceEvent = { ...event, time: this.provider.now() };
+    this.events.push({ type: 'trace', event: full });
+    return full;
+  }
+
+  // --- what the state machines may do --------------------------------------------------------
+
+  private readonly context: HandshakeContext = {
+    provider: undefined as unknown as CryptoProvider, // set in the constructor
+    send: (msg, detail) => {
+      const bytes = encodeHandshake(msg);
+      this.pendingHandshake.push(bytes);
+      this.trace({
+        direction: 'sent',
+        kind: 'handshake',
+        name: messageName(msg.type),
+        size: bytes.length,
+        protection: this.writeProtection,
+        ...(detail ? { detail } : {}),
+      });
+      return bytes;
+    },
+    sendChangeCipherSpec: () => {
+      this.flushHandshake();
+      this.output.push(CHANGE_CIPHER_SPEC_RECORD);
+      this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext' });
+    },
+    setReadKeys: (suite: Tls13Suite, secret: Uint8Array, phase) => {
+      const { key, iv } = trafficKeys(this.provider, suite, secret);
+      this.records.setReadKeys(suite, key, iv);
+      this.readProtection = phase;
+      this.readKeysChanged = true;
+    },
+    setWriteKeys: (suite: Tls13Suite, secret: Uint8Array, phase) => {
+      this.flushHandshake();
+      const { key, iv } = trafficKeys(this.provider, suite, secret);
+      this.records.setWriteKeys(suite, key, iv);
+      this.writeProtection = phase;
+    },
+    keylog: (label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array) => {
+      this.events.push({ type: 'keylog', line: keyLogLine(label, clientRandom, secret) });
+    },
+    describe: (detail: string) => {
+      if (this.lastReceived) this.lastReceived.detail = detail;
+    },
+    complete: (info: HandshakeInfo) => {
+      this.flushHandshake();
+      this.info = info;
+      this.events.push({ type: 'handshake-complete', info });
+      const pending = this.pendingApplicationData;
+      this.pendingApplicationData = [];
+      for (const data of pending) this.sendApplicationData(data);
+    },
+    emit: (event) => {
+      this.events.push(event);
+    },
+  };
+
+}

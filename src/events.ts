@@ -1,0 +1,36 @@
+import type { TLSError } from './errors.js';
+import type { ParsedCertificate } from './crypto/provider.js';
+import type { TraceEvent } from './trace.js';
+
+/** What a finished handshake negotiated. */
+export interface HandshakeInfo {
+  version: 'TLSv1.3';
+  cipherSuite: number;
+  cipherSuiteName: string;
+  group: number;
+  groupName: string;
+  /** The scheme the server signed CertificateVerify with. */
+  signatureScheme: number;
+  signatureSchemeName: string;
+  alpnProtocol: string | false;
+  /** SNI as sent (client) or received (server). */
+  serverName: string | undefined;
+  /** Leaf first, as the peer sent them (empty when the peer sent none). */
+  peerCertificates: ParsedCertificate[];
+  /** The chain validation built (leaf first, anchor last); empty when not validated. */
+  verifiedChain: ParsedCertificate[];
+  /** Whether the peer's certificate validated. */
+  authorized: boolean;
+  authorizationError: TLSError | undefined;
+  helloRetryRequest: boolean;
+}
+
+export type ConnectionEvent =
+  | { type: 'handshake-complete'; info: HandshakeInfo }
+  | { type: 'data'; data: Uint8Array }
+  | { type: 'key-update'; direction: 'read' | 'write' }
+  | { type: 'peer-closed' }
+  | { type: 'failed'; error: TLSError }
+  /** One NSS key-log line (SSLKEYLOGFILE format), without newline. */
+  | { type: 'keylog'; line: string }
+  | { type: 'trace'; event: TraceEvent };

@@ -1,0 +1,21 @@
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { Tls13Suite } from '../crypto/suites.js';
+import type { ConnectionEvent, HandshakeInfo } from '../events.js';
+import type { KeyLogLabel } from '../keylog.js';
+import type { HandshakeMessage } from '../wire/types.js';
+
+/** What a state machine may do to its connection. The Connection implements it. */
+export interface HandshakeContext {
+  readonly provider: CryptoProvider;
+  /** Encodes and queues a handshake message; returns its bytes for the transcript. */
+  send(msg: HandshakeMessage, detail?: string): Uint8Array;
+  /** RFC 8446 §D.4 middlebox-compatibility change_cipher_spec (always plaintext). */
+  sendChangeCipherSpec(): void;
+  setReadKeys(suite: Tls13Suite, secret: Uint8Array, phase: 'handshake' | 'application'): void;
+  setWriteKeys(suite: Tls13Suite, secret: Uint8Array, phase: 'handshake' | 'application'): void;
+  keylog(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void;
+  /** Describes the message just received, for the trace. */
+  describe(detail: string): void;
+  complete(info: HandshakeInfo): void;
+  emit(event: ConnectionEvent): void;
+}

@@ -1,0 +1,51 @@
+import type { CryptoProvider, HashName, IncrementalHash } from '../crypto/provider.js';
+import { HandshakeType } from '../wire/codes.js';
+
+/**
+ * The handshake transcript (RFC 8446 §4.4.1). It hashes the bytes as received or sent, never a
+ * re-encoding (DESIGN §3.8). Until the cipher suite is known the messages are buffered.
+ */
+export class Transcript {
+  private pending: Uint8Array[] = [];
+  private hash: IncrementalHash | undefined;
+  private alg: HashName | undefined;
+
+  constructor(private readonly provider: CryptoProvider) {}
+
+  add(message: Uint8Array): void {
+    if (this.hash) this.hash.update(message);
+    else this.pending.push(message);
+  }
+
+  /** Fixes the hash once the suite is known, hashing what was buffered. */
+  start(alg: HashName): void {
+    if (this.hash) return;
+    this.alg = alg;
+    this.hash = this.provider.createHash(alg);
+    for (const m of this.pending) this.hash.update(m);
+    this.pending = [];
+  }
+
+  get started(): boolean {
+    return this.hash !== undefined;
+  }
+
+  /** Transcript-Hash of everything added so far. */
+  current(): Uint8Array {
+    if (!this.hash) throw new Error('transcript hash used before the suite is known');
+    return this.hash.peek();
+  }
+
+  /**
+   * RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by
+   * message_hash(Hash(ClientHello1)). Call with the hash started and only ClientHello1 added.
+   */
+  replaceWithMessageHash(): void {
+    if (!this.hash || !this.alg) throw new Error('transcript not started');
+    const digest = this.hash.peek();
+    this.hash = this.provider.createHash(this.alg);
+    const header = new Uint8Array([HandshakeType.message_hash, 0, 0, digest.length]);
+    this.hash.update(header);
+    this.hash.update(digest);
+  }
+}

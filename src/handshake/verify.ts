@@ -1,0 +1,109 @@
+// The three checks that authenticate a TLS 1.3 peer. Each mints the proof token the traffic state
+// requires (DESIGN §3.5).
+import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
+import { schemeInfo } from '../crypto/schemes.js';
+import type { Tls13Suite } from '../crypto/suites.js';
+import { TLSError } from '../errors.js';
+import { finishedVerifyData } from '../tls13/key-schedule.js';
+import { AlertDescription } from '../wire/codes.js';
+import type { CertificateVerify, Finished } from '../wire/types.js';
+import { certificateVerifyContent } from './signed-content.js';
+import {
+  type CertificateVerified,
+  type FinishedVerified,
+  type SignatureVerified,
+  mintCertificateVerified,
+  mintFinishedVerified,
+  mintSignatureVerified,
+} from './verified.js';
+
+/** What certificate validation returns: the chain actually used (leaf first). */
+export interface VerifiedChain {
+  leaf: ParsedCertificate;
+  path: ParsedCertificate[];
+}
+
+export interface CertificateCheckInput {
+  /** DER certificates as the peer sent them, leaf first. */
+  chain: Uint8Array[];
+  /** Hostname or IP literal to match; undefined skips the identity check. */
+  hostname: string | undefined;
+  purpose: 'server' | 'client';
+  /** Validation time, ms since the epoch. */
+  time: number;
+}
+
+/** Validates a peer chain or throws a TLSError carrying the alert and a node:tls-style code. */
+export type CertificateVerifier = (input: CertificateCheckInput) => VerifiedChain;
+
+export interface CertificateOutcome {
+  proof: CertificateVerified;
+  leaf: ParsedCertificate;
+  chain: ParsedCertificate[];
+  authorized: boolean;
+  error: TLSError | undefined;
+}
+
+/**
+ * Runs the verifier. With `reject` false (node:tls `rejectUnauthorized: false`) a failure is
+ * recorded instead of thrown, exactly as node:tls reports it in `authorizationError`.
+ */
+export function verifyPeerCertificate(
+  provider: CryptoProvider,
+  verifier: CertificateVerifier,
+  input: CertificateCheckInput,
+  reject: boolean,
+): CertificateOutcome {
+  const leafDer = input.chain[0];
+  if (!leafDer) throw new TLSError(AlertDescription.decode_error, 'peer sent an empty Certificate');
+  let leaf: ParsedCertificate;
+  try {
+    leaf = provider.parseCertificate(leafDer);
+  } catch (cause) {
+    throw new TLSError(AlertDescription.bad_certificate, 'peer certificate does not parse', { code: 'UNABLE_TO_DECODE_CERT', cause });
+  }
+  try {
+    const verified = verifier(input);
+    return { proof: mintCertificateVerified(), leaf: verified.leaf, chain: verified.path, authorized: true, error: undefined };
+  } catch (err) {
+    if (reject || !(err instanceof TLSError)) throw err;
+    return { proof: mintCertificateVerified(), leaf, chain: [], authorized: false, error: err };
+  }
+}
+
+/** RFC 8446 §4.4.3. The scheme must be one we offered and fit the leaf's key. */
+export function verifyCertificateVerify(
+  role: 'server' | 'client',
+  message: CertificateVerify,
+  leaf: ParsedCertificate,
+  offeredSchemes: readonly number[],
+  transcriptHash: Uint8Array,
+): SignatureVerified {
+  const info = schemeInfo(message.algorithm);
+  if (!offeredSchemes.includes(message.algorithm) || !info?.tls13) {
+    throw new TLSError(AlertDescription.illegal_parameter, 'CertificateVerify uses a signature scheme we did not offer');
+  }
+  const content = certificateVerifyContent(role, transcriptHash);
+  if (!leaf.publicKey.verify(message.algorithm, content, message.signature)) {
+    throw new TLSError(AlertDescription.decrypt_error, `${role} CertificateVerify signature does not verify`);
+  }
+  return mintSignatureVerified();
+}
+
+/** RFC 8446 §4.4.4: verify_data = HMAC(finished_key, Transcript-Hash). */
+export function verifyFinished(
+  provider: CryptoProvider,
+  suite: Tls13Suite,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+  message: Finished,
+): FinishedVerified {
+  const expected = finishedVerifyData(provider, suite, baseKey, transcriptHash);
+  if (message.verify_data.length !== expected.length) {
+    throw new TLSError(AlertDescription.decode_error, 'Finished has the wrong length');
+  }
+  if (!provider.equal(expected, message.verify_data)) {
+    throw new TLSError(AlertDescription.decrypt_error, 'Finished verify_data does not match the transcript');
+  }
+  return mintFinishedVerified();
+}

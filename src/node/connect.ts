@@ -1,0 +1,53 @@
+import { type Socket, connect as netConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Connection } from '../connection.js';
+import { nodeProvider } from '../crypto/node.js';
+import { type CommonOptions, clientConfigFrom } from './options.js';
+import { TLSSocket } from './tls-socket.js';
+
+export interface ConnectOptions extends CommonOptions {
+  host?: string;
+  port?: number;
+  /** SNI and the name the certificate must match (node:tls semantics; '' sends no SNI). */
+  servername?: string;
+  /** Run TLS over an existing stream instead of opening a TCP connection. */
+  socket?: Duplex;
+  timeout?: number;
+  /** 'handshake' (default) or 'all' to trace every application-data record too. */
+  trace?: 'off' | 'handshake' | 'all';
+}
+
+/**
+ * Like tls.connect(): opens a TCP connection (or uses `socket`) and runs a TLS 1.3 client over it.
+ * `callback` is added as a 'secureConnect' listener.
+ */
+export function connect(options: ConnectOptions, callback?: () => void): TLSSocket;
+export function connect(port: number, host?: string, options?: ConnectOptions, callback?: () => void): TLSSocket;
+export function connect(
+  a: ConnectOptions | number,
+  b?: string | (() => void),
+  c?: ConnectOptions,
+  d?: () => void,
+): TLSSocket {
+  let options: ConnectOptions;
+  let callback: (() => void) | undefined;
+  if (typeof a === 'number') {
+    options = { ...c, port: a, ...(typeof b === 'string' ? { host: b } : {}) };
+    callback = d;
+  } else {
+    options = a;
+    callback = typeof b === 'function' ? b : undefined;
+  }
+  const provider = options.provider ?? nodeProvider;
+  const host = options.host ?? 'localhost';
+  const config = clientConfigFrom({ ...options, host }, provider);
+  const socket: Duplex = options.socket ?? netConnect({ host, port: options.port ?? 443 });
+  if (options.timeout) (socket as Socket).setTimeout?.(options.timeout);
+  const conn = Connection.client(config, { provider, trace: options.trace ?? 'handshake' });
+  const tls = new TLSSocket(socket, { isServer: false });
+  if (callback) tls.once('secureConnect', callback);
+  // Listeners for 'keylog'/'trace' are added after connect() returns: start on the next tick so
+  // they see the ClientHello's events too.
+  process.nextTick(() => tls.attach(conn));
+  return tls;
+}

@@ -1,0 +1,176 @@
+// node:tls option names mapped onto the core's configuration.
+import { rootCertificates } from 'node:tls';
+import type { ClientConfig } from '../client/config.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { parseGroupList } from '../crypto/groups.js';
+import { tls13SuiteByName } from '../crypto/suites.js';
+import { verifyCertificate } from '../pki/chain.js';
+import { toDerList } from '../pki/pem.js';
+import { TrustStore } from '../pki/roots.js';
+import type { CertifiedKey, ServerConfig } from '../server/config.js';
+import { SignatureScheme } from '../wire/codes.js';
+import type { CertificateVerifier } from '../handshake/verify.js';
+
+export type PemInput = string | Buffer | Uint8Array | Array<string | Buffer | Uint8Array>;
+
+/** The node:tls options handshake understands (the rest are ignored, as node:tls ignores unknown ones). */
+export interface CommonOptions {
+  ALPNProtocols?: readonly string[] | readonly Uint8Array[];
+  ciphers?: string;
+  ecdhCurve?: string;
+  sigalgs?: string;
+  minVersion?: string;
+  maxVersion?: string;
+  key?: PemInput | Array<{ pem: string | Buffer; passphrase?: string }>;
+  cert?: PemInput;
+  passphrase?: string;
+  ca?: PemInput;
+  rejectUnauthorized?: boolean;
+  provider?: CryptoProvider;
+}
+
+export function checkVersions(options: CommonOptions): void {
+  const min = options.minVersion ?? 'TLSv1.2';
+  const max = options.maxVersion ?? 'TLSv1.3';
+  const known = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+  for (const v of [min, max]) if (!known.includes(v)) throw new TypeError(`unknown TLS version ${v}`);
+  if (max !== 'TLSv1.3') throw new Error(`maxVersion ${max}: this build of handshake speaks TLS 1.3 only (TLS 1.2 is coming)`);
+}
+
+/** node:tls `ciphers` mixes TLS 1.2 cipher names and TLS 1.3 suite names; we take the TLS 1.3 ones. */
+export function parseCiphers(spec: string | undefined): number[] | undefined {
+  if (!spec) return undefined;
+  const ids = spec
+    .split(':')
+    .map((name) => tls13SuiteByName(name.trim())?.id)
+    .filter((id): id is number => id !== undefined);
+  if (!ids.length) throw new Error(`no TLS 1.3 cipher suite in ciphers "${spec}"`);
+  return ids;
+}
+
+const SIGALG_ALIASES: Record<string, number> = {
+  'ECDSA+SHA256': SignatureScheme.ecdsa_secp256r1_sha256,
+  'ECDSA+SHA384': SignatureScheme.ecdsa_secp384r1_sha384,
+  'ECDSA+SHA512': SignatureScheme.ecdsa_secp521r1_sha512,
+  'RSA-PSS+SHA256': SignatureScheme.rsa_pss_rsae_sha256,
+  'RSA-PSS+SHA384': SignatureScheme.rsa_pss_rsae_sha384,
+  'RSA-PSS+SHA512': SignatureScheme.rsa_pss_rsae_sha512,
+  'RSA+SHA256': SignatureScheme.rsa_pkcs1_sha256,
+  'RSA+SHA384': SignatureScheme.rsa_pkcs1_sha384,
+  'RSA+SHA512': SignatureScheme.rsa_pkcs1_sha512,
+  ED25519: SignatureScheme.ed25519,
+};
+
+/** node:tls `sigalgs`: "ECDSA+SHA256:RSA-PSS+SHA256" or IANA names like "rsa_pss_rsae_sha256". */
+export function parseSigalgs(spec: string | undefined): number[] | undefined {
+  if (!spec) return undefined;
+  return spec.split(':').map((raw) => {
+    const name = raw.trim();
+    const id = SIGALG_ALIASES[name.toUpperCase()] ?? (SignatureScheme as Record<string, number>)[name.toLowerCase()];
+    if (id === undefined) throw new Error(`unknown signature algorithm in sigalgs: ${name}`);
+    return id;
+  });
+}
+
+export function alpnList(list: CommonOptions['ALPNProtocols']): string[] | undefined {
+  if (!list) return undefined;
+  return Array.from(list as ArrayLike<string | Uint8Array>, (p) => (typeof p === 'string' ? p : Buffer.from(p).toString('latin1')));
+}
+
+let defaultTrust: TrustStore | undefined;
+const trustCache = new WeakMap<object, TrustStore>();
+
+/** Node's bundled Mozilla roots, parsed once per process. */
+export function defaultTrustStore(provider: CryptoProvider): TrustStore {
+  defaultTrust ??= TrustStore.fromPem(rootCertificates, provider);
+  return defaultTrust;
+}
+
+export function trustStoreFor(ca: PemInput | undefined, provider: CryptoProvider): TrustStore {
+  if (ca === undefined) return defaultTrustStore(provider);
+  const key = typeof ca === 'object' ? ca : undefined;
+  const cached = key && trustCache.get(key);
+  if (cached) return cached;
+  const store = new TrustStore(toDerList(ca as never), provider);
+  if (key) trustCache.set(key, store);
+  return store;
+}
+
+export function makeVerifier(trust: TrustStore, provider: CryptoProvider): CertificateVerifier {
+  return (input) => verifyCertificate({ ...input, trust, provider });
+}
+
+export function clientConfigFrom(
+  options: CommonOptions & { servername?: string; host?: string },
+  provider: CryptoProvider,
+): ClientConfig {
+  checkVersions(options);
+  const host = options.servername ?? options.host ?? 'localhost';
+  const rejectUnauthorized = options.rejectUnauthorized ?? true;
+  const certified = certifiedKeys(options, provider)[0];
+  const alpn = alpnList(options.ALPNProtocols);
+  const ciphers = parseCiphers(options.ciphers);
+  const groups = options.ecdhCurve ? parseGroupList(options.ecdhCurve) : undefined;
+  const sigalgs = parseSigalgs(options.sigalgs);
+  return {
+    serverName: host,
+    ...(options.servername === '' ? { sni: false as const } : {}),
+    ...(alpn ? { alpnProtocols: alpn } : {}),
+    ...(ciphers ? { cipherSuites: ciphers } : {}),
+    ...(groups ? { groups } : {}),
+    ...(sigalgs ? { signatureSchemes: sigalgs } : {}),
+    verifier: makeVerifier(trustStoreFor(options.ca, provider), provider),
+    rejectUnauthorized,
+    ...(certified ? { certificate: { chain: certified.chain, key: certified.key } } : {}),
+  };
+}
+
+/** Pairs `key` and `cert` (single values or arrays paired by position), parsed once. */
+export function certifiedKeys(options: CommonOptions, provider: CryptoProvider): CertifiedKey[] {
+  if (options.key === undefined || options.cert === undefined) return [];
+  const keys = (Array.isArray(options.key) ? options.key : [options.key]) as Array<
+    string | Buffer | Uint8Array | { pem: string | Buffer; passphrase?: string }
+  >;
+  const certs = Array.isArray(options.cert) ? options.cert : [options.cert];
+  if (keys.length !== certs.length) throw new Error('key and cert must be given in pairs');
+  return keys.map((k, i) => {
+    const chain = toDerList(certs[i]!);
+    if (!chain.length) throw new Error('cert contains no certificate');
+    let pem: string | Uint8Array;
+    let passphrase = options.passphrase;
+    if (typeof k === 'object' && 'pem' in k) {
+      pem = k.pem.toString();
+      passphrase = k.passphrase ?? passphrase;
+    } else pem = typeof k === 'string' ? k : Buffer.from(k).toString();
+    const key = provider.loadPrivateKey(pem, passphrase);
+    return { chain, key, leaf: provider.parseCertificate(chain[0]!) };
+  });
+}
+
+export interface SecureContext {
+  certificates: CertifiedKey[];
+}
+
+/** Like tls.createSecureContext: parse a key/cert pair once and reuse it across connections. */
+export function createSecureContext(options: CommonOptions, provider: CryptoProvider): SecureContext {
+  return { certificates: certifiedKeys(options, provider) };
+}
+
+export function serverConfigFrom(
+  options: CommonOptions & { honorCipherOrder?: boolean },
+  certificates: CertifiedKey[],
+): Omit<ServerConfig, 'selectCertificates'> {
+  checkVersions(options);
+  const alpn = alpnList(options.ALPNProtocols);
+  const ciphers = parseCiphers(options.ciphers);
+  const groups = options.ecdhCurve ? parseGroupList(options.ecdhCurve) : undefined;
+  const sigalgs = parseSigalgs(options.sigalgs);
+  return {
+    certificates,
+    ...(alpn ? { alpnProtocols: alpn } : {}),
+    ...(ciphers ? { cipherSuites: ciphers } : {}),
+    ...(groups ? { groups } : {}),
+    ...(sigalgs ? { signatureSchemes: sigalgs } : {}),
+    ...(options.honorCipherOrder !== undefined ? { honorCipherOrder: options.honorCipherOrder } : {}),
+  };
+}

@@ -1,0 +1,298 @@
+// A node:tls-compatible socket: a Duplex that runs a sans-IO Connection over any byte stream
+// (usually a net.Socket). Mirrors tls.TLSSocket's surface so http, https-style servers and undici
+// can run on top.
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import type { Connection } from '../connection.js';
+import type { ConnectionEvent, HandshakeInfo } from '../events.js';
+import type { ParsedCertificate } from '../crypto/provider.js';
+import { groupInfo } from '../crypto/groups.js';
+
+export interface PeerCertificate {
+  [key: string]: unknown;
+  issuerCertificate?: PeerCertificate;
+}
+
+export class TLSSocket extends Duplex {
+  readonly encrypted = true;
+  authorized = false;
+  authorizationError: Error | null = null;
+  /** node:tls: null before the handshake, false when nothing was negotiated. */
+  alpnProtocol: string | false | null = null;
+  servername: string | false | undefined = undefined;
+  /** What the handshake negotiated, once it completes (handshake's own addition). */
+  handshakeInfo: HandshakeInfo | undefined;
+
+  private conn: Connection | undefined;
+  private pendingInput: Buffer[] = [];
+  private pendingInputBytes = 0;
+  private readonly isServer: boolean;
+  private sawEnd = false;
+
+  constructor(
+    readonly socket: Duplex,
+    options: { isServer: boolean; connection?: Connection },
+  ) {
+    super({ allowHalfOpen: false });
+    this.isServer = options.isServer;
+    socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
+    socket.on('end', () => this.onSocketEnd());
+    socket.on('error', (err) => this.destroy(err));
+    socket.on('close', () => {
+      if (!this.destroyed) this.destroy();
+    });
+    socket.on('drain', () => this.emit('socketDrain'));
+    socket.on('timeout', () => this.emit('timeout'));
+    if (options.connection) this.attach(options.connection);
+  }
+
+  /** Starts the TLS connection; input that arrived before it is replayed. */
+  attach(conn: Connection): void {
+    this.conn = conn;
+    this.pump();
+    const pending = this.pendingInput;
+    this.pendingInput = [];
+    this.pendingInputBytes = 0;
+    for (const chunk of pending) this.onSocketData(chunk);
+    if (this.sawEnd) this.onSocketEnd();
+    this.emit('attached');
+  }
+
+  /** Bytes received before attach() (the server peeks at the ClientHello for async SNI). */
+  get bufferedInput(): Buffer {
+    return Buffer.concat(this.pendingInput);
+  }
+
+  get connection(): Connection | undefined {
+    return this.conn;
+  }
+
+  private onSocketData(chunk: Buffer): void {
+    const conn = this.conn;
+    if (!conn) {
+      this.pendingInput.push(chunk);
+      this.pendingInputBytes += chunk.length;
+      this.emit('preAttachData', this.pendingInputBytes);
+      return;
+    }
+    conn.receive(chunk);
+    this.handleEvents(conn.takeEvents());
+    this.pump();
+  }
+
+  private onSocketEnd(): void {
+    this.sawEnd = true;
+    const conn = this.conn;
+    if (!conn) return;
+    if (conn.peerClosed || this.destroyed) return;
+    if (!conn.handshakeComplete) {
+      const err = Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), {
+        code: 'ECONNRESET',
+      });
+      this.destroy(err);
+      return;
+    }
+    // The peer closed TCP without close_notify: end the readable side as node:tls does.
+    this.push(null);
+  }
+
+  private handleEvents(events: ConnectionEvent[]): void {
+    for (const event of events) {
+      switch (event.type) {
+        case 'data':
+          if (!this.push(Buffer.from(event.data.buffer, event.data.byteOffset, event.data.length))) this.socket.pause();
+          break;
+        case 'handshake-complete':
+          this.onSecure(event.info);
+          break;
+        case 'peer-closed':
+          this.push(null);
+          break;
+        case 'failed':
+          this.pump();
+          this.destroy(event.error);
+          return;
+        case 'keylog':
+          this.emit('keylog', Buffer.from(`${event.line}\n`));
+          break;
+        case 'trace':
+          this.emit('trace', event.event);
+          break;
+        case 'key-update':
+          this.emit('keyUpdate', event.direction);
+          break;
+      }
+    }
+  }
+
+  private onSecure(info: HandshakeInfo): void {
+    this.handshakeInfo = info;
+    this.alpnProtocol = info.alpnProtocol;
+    this.servername = info.serverName ?? false;
+    this.authorized = info.authorized;
+    this.authorizationError = info.authorizationError ?? null;
+    if (this.isServer) this.emit('secure');
+    else this.emit('secureConnect');
+  }
+
+  /** Sends whatever the connection produced; returns false when the socket wants us to wait. */
+  private pump(): boolean {
+    const conn = this.conn;
+    if (!conn) return true;
+    const out = conn.takeOutput();
+    if (!out.length || this.socket.destroyed) return true;
+    let ok = true;
+    if (out.length === 1) ok = this.socket.write(out[0]!);
+    else {
+      this.socket.cork();
+      for (const chunk of out) ok = this.socket.write(chunk);
+      this.socket.uncork();
+    }
+    return ok;
+  }
+
+  override _read(): void {
+    if (this.socket.isPaused()) this.socket.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const conn = this.conn;
+    if (!conn) {
+      this.once('attached', () => this._write(chunk, _encoding, callback));
+      return;
+    }
+    try {
+      conn.write(chunk);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    this.handleEvents(conn.takeEvents());
+    if (this.pump()) callback();
+    else this.socket.once('drain', () => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const conn = this.conn;
+    if (conn && !conn.error) {
+      conn.close();
+      this.pump();
+    }
+    this.socket.end();
+    callback();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.conn && !this.conn.error) this.pump();
+    this.socket.destroy();
+    callback(error);
+  }
+
+  // --- node:tls TLSSocket methods ------------------------------------------------------------
+
+  getProtocol(): string | null {
+    return this.handshakeInfo?.version ?? null;
+  }
+
+  getCipher(): { name: string; standardName: string; version: string } | undefined {
+    const info = this.handshakeInfo;
+    if (!info) return undefined;
+    return { name: info.cipherSuiteName, standardName: info.cipherSuiteName, version: info.version };
+  }
+
+  getEphemeralKeyInfo(): { type: string; name: string; size: number } | Record<string, never> | null {
+    const info = this.handshakeInfo;
+    if (this.isServer) return null;
+    if (!info) return {};
+    const g = groupInfo(info.group);
+    const size = info.groupName === 'x25519' ? 253 : info.groupName === 'secp384r1' ? 384 : 256;
+    return { type: 'ECDH', name: g?.nodeName ?? info.groupName, size };
+  }
+
+  getPeerCertificate(detailed = false): PeerCertificate {
+    const info = this.handshakeInfo;
+    if (!info || !info.peerCertificates.length) return {};
+    const chain: ParsedCertificate[] = info.verifiedChain.length ? info.verifiedChain : info.peerCertificates;
+    const objects = chain.map((c) => ({ ...(c.raw as PeerCertificate) }));
+    if (!detailed) return objects[0]!;
+    for (let i = 0; i < objects.length; i++) objects[i]!.issuerCertificate = objects[i + 1] ?? objects[i]!;
+    return objects[0]!;
+  }
+
+  getPeerX509Certificate(): ParsedCertificate | undefined {
+    return this.handshakeInfo?.peerCertificates[0];
+  }
+
+  isSessionReused(): boolean {
+    return false;
+  }
+
+  getSession(): undefined {
+    return undefined;
+  }
+
+  renegotiate(): boolean {
+    throw new Error('TLS 1.3 has no renegotiation');
+  }
+
+  /** RFC 8446 §4.6.3: update our traffic keys (and ask the peer to, when requested). */
+  updateKeys(requestPeer = false): void {
+    this.conn?.updateKeys(requestPeer);
+    if (this.conn) this.handleEvents(this.conn.takeEvents());
+    this.pump();
+  }
+
+  // --- net.Socket surface http and undici use -------------------------------------------------
+
+  get remoteAddress(): string | undefined {
+    return (this.socket as Socket).remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return (this.socket as Socket).remotePort;
+  }
+  get remoteFamily(): string | undefined {
+    return (this.socket as Socket).remoteFamily;
+  }
+  get localAddress(): string | undefined {
+    return (this.socket as Socket).localAddress;
+  }
+  get localPort(): number | undefined {
+    return (this.socket as Socket).localPort;
+  }
+  get connecting(): boolean {
+    return Boolean((this.socket as Socket).connecting);
+  }
+  get bytesWritten(): number | undefined {
+    return (this.socket as Socket).bytesWritten;
+  }
+  address(): ReturnType<Socket['address']> | {} {
+    return typeof (this.socket as Socket).address === 'function' ? (this.socket as Socket).address() : {};
+  }
+  setTimeout(ms: number, callback?: () => void): this {
+    (this.socket as Socket).setTimeout?.(ms);
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+  setNoDelay(noDelay?: boolean): this {
+    (this.socket as Socket).setNoDelay?.(noDelay);
+    return this;
+  }
+  setKeepAlive(enable?: boolean, delay?: number): this {
+    (this.socket as Socket).setKeepAlive?.(enable, delay);
+    return this;
+  }
+  ref(): this {
+    (this.socket as Socket).ref?.();
+    return this;
+  }
+  unref(): this {
+    (this.socket as Socket).unref?.();
+    return this;
+  }
+  /** net.Socket#destroySoon: end, then destroy once everything is written. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+}

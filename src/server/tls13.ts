@@ -1,0 +1,361 @@
+/*
+ * The TLS 1.3 server, RFC 8446 §2 (full handshake, with the optional HelloRetryRequest):
+ *
+ *   ClientHello + key_share        -------->
+ *                                  <--------  HelloRetryRequest + key_share   (no usable share)
+ *                                             [ChangeCipherSpec]
+ *   ClientHello + key_share        -------->
+ *                                             ServerHello + key_share
+ *                                             [ChangeCipherSpec]
+ *                                             {EncryptedExtensions}
+ *                                             {Certificate}
+ *                                             {CertificateVerify}
+ *                                  <--------  {Finished}
+ *   {Finished}                     -------->
+ *   [Application Data]             <------->  [Application Data]
+ */
+import { bytesEqual } from '../bytes.js';
+import type { KeyShare } from '../crypto/provider.js';
+import { groupInfo } from '../crypto/groups.js';
+import { schemeFitsKey, schemeInfo } from '../crypto/schemes.js';
+import { type Tls13Suite, tls13Suite } from '../crypto/suites.js';
+import { TLSError, handshakeFailure, illegalParameter } from '../errors.js';
+import type { HandshakeInfo } from '../events.js';
+import type { HandshakeContext } from '../handshake/context.js';
+import { expect } from '../handshake/expect.js';
+import { certificateVerifyContent } from '../handshake/signed-content.js';
+import { type TrafficState, handleTraffic } from '../handshake/traffic.js';
+import { Transcript } from '../handshake/transcript.js';
+import { verifyFinished } from '../handshake/verify.js';
+import { matchesHostname } from '../pki/hostname.js';
+import { EarlySecret, finishedVerifyData } from '../tls13/key-schedule.js';
+import {
+  AlertDescription,
+  ProtocolVersion,
+  cipherSuiteName,
+  groupName,
+  isGrease,
+  schemeName,
+} from '../wire/codes.js';
+import type { ClientHello, HandshakeMessage, KeyShareEntry } from '../wire/types.js';
+import type { CertifiedKey, ResolvedServerConfig } from './config.js';
+
+interface Retry {
+  transcript: Transcript;
+  suite: Tls13Suite;
+  group: number;
+  first: ClientHello;
+}
+
+export type ServerState =
+  | { kind: 'ExpectClientHello' }
+  | { kind: 'ExpectClientHelloAfterRetry'; retry: Retry }
+  | {
+      kind: 'ExpectFinished';
+      suite: Tls13Suite;
+      transcript: Transcript;
+      clientHandshakeSecret: Uint8Array;
+      clientApplicationSecret: Uint8Array;
+      serverApplicationSecret: Uint8Array;
+      info: HandshakeInfo;
+    }
+  | TrafficState;
+
+type Handler<S extends ServerState> = (
+  state: S,
+  msg: HandshakeMessage,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+) => ServerState;
+
+export const startServer = (): ServerState => ({ kind: 'ExpectClientHello' });
+
+/** The cipher suite: the client's order unless honorCipherOrder (as node:tls). */
+function chooseSuite(ch: ClientHello, config: ResolvedServerConfig): Tls13Suite {
+  const ours = config.cipherSuites;
+  const pick = config.honorCipherOrder
+    ? ours.find((id) => ch.cipher_suites.includes(id))
+    : ch.cipher_suites.find((id) => ours.includes(id));
+  const suite = pick === undefined ? undefined : tls13Suite(pick);
+  if (!suite) throw handshakeFailure('no cipher suite in common');
+  return suite;
+}
+
+/** The certificate and scheme to sign with: our scheme order, SNI-selected certificates first. */
+function chooseCertificate(
+  ch: ClientHello,
+  config: ResolvedServerConfig,
+): { certified: CertifiedKey; scheme: number; sniMatched: boolean } {
+  const offered = ch.extensions.signature_algorithms;
+  if (!offered) throw new TLSError(AlertDescription.missing_extension, 'ClientHello has no signature_algorithms');
+  const name = ch.extensions.server_name;
+  let candidates = config.selectCertificates?.(name);
+  let sniMatched = candidates !== undefined && candidates.length > 0;
+  if (!sniMatched && name !== undefined) {
+    candidates = config.certificates.filter((c) => matchesHostname(c.leaf, name));
+    sniMatched = candidates.length > 0;
+  }
+  if (!sniMatched) candidates = config.certificates;
+  for (const scheme of config.signatureSchemes) {
+    if (!offered.includes(scheme) || !schemeInfo(scheme)?.tls13) continue;
+    const certified = candidates!.find((c) => schemeFitsKey(scheme, c.key));
+    if (certified) return { certified, scheme, sniMatched };
+  }
+  throw handshakeFailure('no certificate and signature scheme in common with the client');
+}
+
+/** RFC 8446 §4.2.8: the first of our groups the client sent a share for. */
+function chooseShare(ch: ClientHello, config: ResolvedServerConfig, ctx: HandshakeContext): KeyShareEntry | undefined {
+  const shares = ch.extensions.key_share ?? [];
+  for (const group of config.groups) {
+    const entry = shares.find((s) => s.group === group);
+    if (entry && ctx.provider.supportsGroup(group)) return entry;
+  }
+  return undefined;
+}
+
+/** RFC 8446 §4.1.2, §4.2, §9.2: what every ClientHello must satisfy before we look further. */
+function checkClientHello(ch: ClientHello): void {
+  const x = ch.extensions;
+  if (!x.supported_versions?.includes(ProtocolVersion.TLS1_3)) {
+    throw new TLSError(AlertDescription.protocol_version, 'client does not offer TLS 1.3');
+  }
+  if (ch.legacy_compression_methods.length !== 1 || ch.legacy_compression_methods[0] !== 0) {
+    throw illegalParameter('TLS 1.3 ClientHello must offer only null compression');
+  }
+  if ((x.key_share === undefined) !== (x.supported_groups === undefined)) {
+    throw new TLSError(AlertDescription.missing_extension, 'key_share and supported_groups must come together');
+  }
+  if (x.key_share === undefined) throw new TLSError(AlertDescription.missing_extension, 'ClientHello has no key_share');
+  const seen = new Set<number>();
+  for (const share of x.key_share) {
+    if (seen.has(share.group)) throw illegalParameter('two key shares for one group');
+    seen.add(share.group);
+    if (!isGrease(share.group) && !x.supported_groups!.includes(share.group)) {
+      throw illegalParameter('key share for a group not in supported_groups');
+    }
+  }
+  if (x.pre_shared_key && !x.psk_key_exchange_modes) {
+    throw new TLSError(AlertDescription.missing_extension, 'pre_shared_key without psk_key_exchange_modes');
+  }
+}
+
+/** ALPN, RFC 7301 §3.2: our first protocol the client offered; none in common is fatal. */
+function chooseAlpn(ch: ClientHello, config: ResolvedServerConfig): string | false {
+  const offered = ch.extensions.alpn;
+  if (!offered || !config.alpnProtocols.length) return false;
+  const pick = config.alpnProtocols.find((p) => offered.includes(p));
+  if (pick === undefined) throw new TLSError(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
+  return pick;
+}
+
+const onClientHello: Handler<Extract<ServerState, { kind: 'ExpectClientHello' }>> = (state, msg, raw, ctx, config) => {
+  const ch = expect(msg, 'client_hello', state.kind);
+  checkClientHello(ch);
+  const suite = chooseSuite(ch, config);
+  const transcript = new Transcript(ctx.provider);
+  transcript.start(suite.hash);
+  transcript.add(raw);
+  const entry = chooseShare(ch, config, ctx);
+  if (entry) return serverFlight(ch, suite, entry, transcript, false, ctx, config);
+
+  const group = config.groups.find((g) => ch.extensions.supported_groups!.includes(g) && ctx.provider.supportsGroup(g));
+  if (group === undefined) throw handshakeFailure('no key exchange group in common');
+  // Validate the rest now, so a hopeless ClientHello fails before a round trip.
+  chooseCertificate(ch, config);
+  chooseAlpn(ch, config);
+
+  ctx.describe(`no usable share: retry with ${groupName(group)}`);
+  transcript.replaceWithMessageHash();
+  transcript.add(
+    ctx.send(
+      {
+        type: 'hello_retry_request',
+        legacy_version: ProtocolVersion.TLS1_2,
+        legacy_session_id_echo: ch.legacy_session_id,
+        cipher_suite: suite.id,
+        legacy_compression_method: 0,
+        extensions: { supported_versions: ProtocolVersion.TLS1_3, key_share: group, unknown: [] },
+      },
+      `${cipherSuiteName(suite.id)} group=${groupName(group)}`,
+    ),
+  );
+  // RFC 8446 §D.4: the compatibility CCS follows our first handshake message.
+  if (ch.legacy_session_id.length) ctx.sendChangeCipherSpec();
+  return { kind: 'ExpectClientHelloAfterRetry', retry: { transcript, suite, group, first: ch } };
+};
+
+/** RFC 8446 §4.1.2: the second ClientHello may only change what the HelloRetryRequest asked for. */
+const onClientHelloAfterRetry: Handler<Extract<ServerState, { kind: 'ExpectClientHelloAfterRetry' }>> = (
+  state,
+  msg,
+  raw,
+  ctx,
+  config,
+) => {
+  const ch = expect(msg, 'client_hello', state.kind);
+  const { retry } = state;
+  checkClientHello(ch);
+  const shares = ch.extensions.key_share!;
+  if (shares.length !== 1 || shares[0]!.group !== retry.group) {
+    throw illegalParameter('second ClientHello must carry exactly one share, for the group we asked for');
+  }
+  if (!ch.cipher_suites.includes(retry.suite.id)) throw illegalParameter('second ClientHello dropped the selected cipher suite');
+  if (!bytesEqual(ch.random, retry.first.random) || !bytesEqual(ch.legacy_session_id, retry.first.legacy_session_id)) {
+    throw illegalParameter('second ClientHello changed its random or session id');
+  }
+  if (ch.extensions.server_name !== retry.first.extensions.server_name) {
+    throw illegalParameter('second ClientHello changed server_name');
+  }
+  retry.transcript.add(raw);
+  return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, true, ctx, config);
+};
+
+/** ServerHello through our Finished, in one flight. */
+function serverFlight(
+  ch: ClientHello,
+  suite: Tls13Suite,
+  clientShare: KeyShareEntry,
+  transcript: Transcript,
+  retried: boolean,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): ServerState {
+  const { provider } = ctx;
+  const { certified, scheme, sniMatched } = chooseCertificate(ch, config);
+  const alpnProtocol = chooseAlpn(ch, config);
+  ctx.describe(
+    [cipherSuiteName(suite.id), groupName(clientShare.group), ch.extensions.server_name && `sni=${ch.extensions.server_name}`]
+      .filter(Boolean)
+      .join(' '),
+  );
+
+  const share: KeyShare = provider.generateKeyShare(clientShare.group)!;
+  const shared = share.agree(clientShare.key_exchange);
+  transcript.add(
+    ctx.send(
+      {
+        type: 'server_hello',
+        legacy_version: ProtocolVersion.TLS1_2,
+        random: provider.randomBytes(32),
+        legacy_session_id_echo: ch.legacy_session_id,
+        cipher_suite: suite.id,
+        legacy_compression_method: 0,
+        extensions: {
+          supported_versions: ProtocolVersion.TLS1_3,
+          key_share: { group: share.group, key_exchange: share.publicKey },
+          unknown: [],
+        },
+      },
+      `${cipherSuiteName(suite.id)} ${groupName(share.group)}`,
+    ),
+  );
+  if (!retried && ch.legacy_session_id.length) ctx.sendChangeCipherSpec();
+
+  const handshakeSecret = new EarlySecret(provider, suite).handshakeSecret(shared);
+  let th = transcript.current();
+  const clientHandshakeSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
+  const serverHandshakeSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
+  ctx.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', ch.random, clientHandshakeSecret);
+  ctx.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', ch.random, serverHandshakeSecret);
+  ctx.setWriteKeys(suite, serverHandshakeSecret, 'handshake');
+  ctx.setReadKeys(suite, clientHandshakeSecret, 'handshake');
+
+  transcript.add(
+    ctx.send(
+      {
+        type: 'encrypted_extensions',
+        extensions: {
+          ...(sniMatched && ch.extensions.server_name !== undefined ? { server_name: true as const } : {}),
+          ...(alpnProtocol ? { alpn: alpnProtocol } : {}),
+          unknown: [],
+        },
+      },
+      alpnProtocol ? `alpn=${alpnProtocol}` : undefined,
+    ),
+  );
+  transcript.add(
+    ctx.send(
+      {
+        type: 'certificate',
+        certificate_request_context: new Uint8Array(0),
+        certificate_list: certified.chain.map((cert_data) => ({ cert_data, extensions: { unknown: [] } })),
+      },
+      `${certified.chain.length} cert(s)`,
+    ),
+  );
+  const signature = certified.key.sign(scheme, certificateVerifyContent('server', transcript.current()));
+  transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, schemeName(scheme)));
+  const verifyData = finishedVerifyData(provider, suite, serverHandshakeSecret, transcript.current());
+  transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));
+
+  const master = handshakeSecret.masterSecret();
+  th = transcript.current();
+  const clientApplicationSecret = master.clientApplicationTrafficSecret(th);
+  const serverApplicationSecret = master.serverApplicationTrafficSecret(th);
+  ctx.keylog('CLIENT_TRAFFIC_SECRET_0', ch.random, clientApplicationSecret);
+  ctx.keylog('SERVER_TRAFFIC_SECRET_0', ch.random, serverApplicationSecret);
+  ctx.keylog('EXPORTER_SECRET', ch.random, master.exporterMasterSecret(th));
+  ctx.setWriteKeys(suite, serverApplicationSecret, 'application');
+
+  return {
+    kind: 'ExpectFinished',
+    suite,
+    transcript,
+    clientHandshakeSecret,
+    clientApplicationSecret,
+    serverApplicationSecret,
+    info: {
+      version: 'TLSv1.3',
+      cipherSuite: suite.id,
+      cipherSuiteName: suite.name,
+      group: share.group,
+      groupName: groupInfo(share.group)?.name ?? groupName(share.group),
+      signatureScheme: scheme,
+      signatureSchemeName: schemeName(scheme),
+      alpnProtocol,
+      serverName: ch.extensions.server_name,
+      peerCertificates: [],
+      verifiedChain: [],
+      authorized: false,
+      authorizationError: undefined,
+      helloRetryRequest: retried,
+    },
+  };
+}
+
+const onFinished: Handler<Extract<ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx) => {
+  const fin = expect(msg, 'finished', state.kind);
+  const finished = verifyFinished(ctx.provider, state.suite, state.clientHandshakeSecret, state.transcript.current(), fin);
+  state.transcript.add(raw);
+  ctx.setReadKeys(state.suite, state.clientApplicationSecret, 'application');
+  ctx.complete(state.info);
+  return {
+    kind: 'Traffic',
+    role: 'server',
+    suite: state.suite,
+    readSecret: state.clientApplicationSecret,
+    writeSecret: state.serverApplicationSecret,
+    keyUpdates: 0,
+    finished,
+  };
+};
+
+const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kind: K }>> } = {
+  ExpectClientHello: onClientHello,
+  ExpectClientHelloAfterRetry: onClientHelloAfterRetry,
+  ExpectFinished: onFinished,
+  Traffic: (state, msg, _raw, ctx) => handleTraffic(state, msg, ctx),
+};
+
+export function handleServerMessage(
+  state: ServerState,
+  msg: HandshakeMessage,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): ServerState {
+  const handler = handlers[state.kind] as Handler<ServerState>;
+  return handler(state, msg, raw, ctx, config);
+}

@@ -1,0 +1,14 @@
+// RFC 8446 §4.4.3: struct { SignatureScheme algorithm; opaque signature<0..2^16-1>; } CertificateVerify.
+import { copyBytes } from '../ext/codec.js';
+import type { Reader } from '../reader.js';
+import type { CertificateVerify } from '../types.js';
+import type { Writer } from '../writer.js';
+
+export function decodeCertificateVerify(r: Reader): CertificateVerify {
+  const algorithm = r.u16('algorithm');
+  return { type: 'certificate_verify', algorithm, signature: copyBytes(r.vec16('signature')) };
+}
+
+export function encodeCertificateVerify(w: Writer, m: CertificateVerify): void {
+  w.u16(m.algorithm).opaque16(m.signature);
+}

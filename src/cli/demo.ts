@@ -12,10 +12,10 @@ import { renderLadder } from './ladder.js';
 export async function runDemo(options: { color: boolean; keyType?: 'ecdsa-p256' | 'rsa-2048' | 'ed25519' }): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const t0 = performance.now();
-  const pki = await generatePki({ leafKeyType: options.keyType ?? 'ecdsa-p256' });
+  const pki = generatePki({ leafKeyType: options.keyType ?? 'ecdsa-p256' });
   out(pc.dim(`generated a root CA, an intermediate and a leaf for localhost in ${(performance.now() - t0).toFixed(0)} ms`));
 
-  const server = createServer({ key: pki.leafKey, cert: pki.chain, ALPNProtocols: ['h2', 'http/1.1'] }, (socket: TLSSocket) => {
+  const server = createServer({ key: pki.leafKeyPem, cert: pki.chainPem, ALPNProtocols: ['h2', 'http/1.1'] }, (socket: TLSSocket) => {
     socket.on('data', (d: Buffer) => socket.end(`echo: ${d.toString()}`));
     socket.on('error', () => socket.destroy());
   });
@@ -25,7 +25,7 @@ export async function runDemo(options: { color: boolean; keyType?: 'ecdsa-p256' 
 
   const trace: TraceEvent[] = [];
   const started = performance.now();
-  const client = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.root, ALPNProtocols: ['http/1.1'] });
+  const client = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, ALPNProtocols: ['http/1.1'] });
   client.on('trace', (e: TraceEvent) => trace.push(e));
   const reply = await new Promise<string>((resolve, reject) => {
     let body = '';

@@ -260,7 +260,8 @@ export interface NodeProvider extends CryptoProvider {
 export function createNodeProvider(): NodeProvider {
   return {
     randomBytes: (n) => u8(randomBytes(n)),
-    now: () => Date.now(),
+    // Epoch-based like Date.now(), with sub-millisecond resolution for traces.
+    now: () => performance.timeOrigin + performance.now(),
     hash: (alg: HashName, data) => u8(createHash(alg).update(data).digest()),
     createHash: (alg) => new NodeHash(createHash(alg)),
     hmac: (alg, key, data) => u8(createHmac(alg, key).update(data).digest()),

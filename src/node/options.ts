@@ -1,5 +1,4 @@
 // node:tls option names mapped onto the core's configuration.
-import { rootCertificates } from 'node:tls';
 import type { ClientConfig } from '../client/config.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { parseGroupList } from '../crypto/groups.js';
@@ -7,6 +6,7 @@ import { tls13SuiteByName } from '../crypto/suites.js';
 import { verifyCertificate } from '../pki/chain.js';
 import { toDerList } from '../pki/pem.js';
 import { TrustStore } from '../pki/roots.js';
+import { nodeRootTrustStore } from './certs.js';
 import type { CertifiedKey, ServerConfig } from '../server/config.js';
 import { SignatureScheme } from '../wire/codes.js';
 import type { CertificateVerifier } from '../handshake/verify.js';
@@ -77,21 +77,14 @@ export function alpnList(list: CommonOptions['ALPNProtocols']): string[] | undef
   return Array.from(list as ArrayLike<string | Uint8Array>, (p) => (typeof p === 'string' ? p : Buffer.from(p).toString('latin1')));
 }
 
-let defaultTrust: TrustStore | undefined;
 const trustCache = new WeakMap<object, TrustStore>();
 
-/** Node's bundled Mozilla roots, parsed once per process. */
-export function defaultTrustStore(provider: CryptoProvider): TrustStore {
-  defaultTrust ??= TrustStore.fromPem(rootCertificates, provider);
-  return defaultTrust;
-}
-
 export function trustStoreFor(ca: PemInput | undefined, provider: CryptoProvider): TrustStore {
-  if (ca === undefined) return defaultTrustStore(provider);
+  if (ca === undefined) return nodeRootTrustStore(provider);
   const key = typeof ca === 'object' ? ca : undefined;
   const cached = key && trustCache.get(key);
   if (cached) return cached;
-  const store = new TrustStore(toDerList(ca as never), provider);
+  const store = TrustStore.fromDer(toDerList(ca as never), provider);
   if (key) trustCache.set(key, store);
   return store;
 }

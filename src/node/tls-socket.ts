@@ -8,6 +8,9 @@ import type { ConnectionEvent, HandshakeInfo } from '../events.js';
 import type { ParsedCertificate } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 
+// How long a cleanly closed socket waits for the peer's FIN before it is torn down.
+const LINGER_MS = 2000;
+
 export interface PeerCertificate {
   [key: string]: unknown;
   issuerCertificate?: PeerCertificate;
@@ -68,6 +71,7 @@ export class TLSSocket extends Duplex {
   }
 
   private onSocketData(chunk: Buffer): void {
+    if (this.destroyed) return;
     const conn = this.conn;
     if (!conn) {
       this.pendingInput.push(chunk);
@@ -184,7 +188,13 @@ export class TLSSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.conn && !this.conn.error) this.pump();
-    this.socket.destroy();
+    const socket = this.socket;
+    if (!error && socket.writableEnded && !socket.destroyed) {
+      // We closed cleanly: keep reading until the peer's FIN, or its late close_notify draws an RST.
+      socket.resume();
+      const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      socket.once('close', () => clearTimeout(timer));
+    } else socket.destroy();
     callback(error);
   }
 

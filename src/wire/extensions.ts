@@ -126,7 +126,22 @@ const RULES: readonly Rule[] = Object.entries(EXTENSIONS).map(([field, spec]: [s
   const typed = Object.keys(codecs) as ExtContext[];
   return { field, type: spec.type, allowed: new Set([...typed, ...(spec.untyped ?? [])]), codecs };
 });
-const RULE_BY_TYPE: ReadonlyMap<number, Rule> = new Map(RULES.map((rule) => [rule.type, rule]));
+
+/**
+ * Extensions of the RFC 8446 §4.2 table that no message type gives a field: their context is
+ * checked all the same, then they are kept in `unknown`.
+ */
+const UNTYPED: readonly { readonly type: number; readonly allowed: readonly ExtContext[] }[] = [
+  { type: ExtensionType.padding, allowed: ['CH'] }, // RFC 7685
+  { type: ExtensionType.signed_certificate_timestamp, allowed: ['CH', 'CR', 'CT'] }, // RFC 6962
+  { type: ExtensionType.oid_filters, allowed: ['CR'] },
+  { type: ExtensionType.post_handshake_auth, allowed: ['CH'] },
+];
+
+const RULE_BY_TYPE: ReadonlyMap<number, Rule> = new Map([
+  ...RULES.map((rule): [number, Rule] => [rule.type, rule]),
+  ...UNTYPED.map(({ type, allowed }): [number, Rule] => [type, { field: '', type, allowed: new Set(allowed), codecs: {} }]),
+]);
 
 /** The message contexts RFC 8446 §4.2 allows extension `type` in; undefined if we do not know it. */
 export function allowedContexts(type: number): ReadonlySet<ExtContext> | undefined {

@@ -28,8 +28,8 @@ function entries(block: Uint8Array): [number, Uint8Array][] {
 const ocspRequest = hexBytes('01 0000 0000');
 const tls13 = u16Bytes(0x0304);
 
-// RFC 8446 §4.2's table (and RFC 8449 §5 for record_size_limit), transcribed independently of
-// the implementation's table.
+// RFC 8446 §4.2's table (and RFC 8449 §5 for record_size_limit), restricted to the extensions
+// codes.ts names, transcribed independently of the implementation's table.
 const RFC_TABLE: Record<number, readonly ExtContext[]> = {
   [ExtensionType.server_name]: ['CH', 'EE'],
   [ExtensionType.status_request]: ['CH', 'CR', 'CT'],
@@ -45,6 +45,10 @@ const RFC_TABLE: Record<number, readonly ExtContext[]> = {
   [ExtensionType.supported_versions]: ['CH', 'SH', 'HRR'],
   [ExtensionType.certificate_authorities]: ['CH', 'CR'],
   [ExtensionType.signature_algorithms_cert]: ['CH', 'CR'],
+  [ExtensionType.padding]: ['CH'],
+  [ExtensionType.signed_certificate_timestamp]: ['CH', 'CR', 'CT'],
+  [ExtensionType.oid_filters]: ['CR'],
+  [ExtensionType.post_handshake_auth]: ['CH'],
 };
 
 describe('extensions: round trips', () => {
@@ -106,9 +110,20 @@ describe('extensions: the RFC 8446 §4.2 table', () => {
     throwsAlert(() => decodeBlock(ee, 'EE'), illegalParameterAlert, /key_share/);
   });
 
-  it('rejects pre_shared_key in a TLS 1.3 ServerHello only when it is not allowed: it is', () => {
+  it('accepts pre_shared_key (selected_identity) in a TLS 1.3 ServerHello', () => {
     const sh = extensionBlock([ExtensionType.supported_versions, tls13], [ExtensionType.pre_shared_key, u16Bytes(0)]);
     assert.equal(decodeBlock(sh, 'SH').pre_shared_key, 0);
+  });
+
+  it('keeps padding in a ClientHello and signed_certificate_timestamp in a CertificateEntry in unknown', () => {
+    const padding = new Uint8Array(5);
+    assert.deepStrictEqual(decodeBlock(extensionBlock([ExtensionType.padding, padding]), 'CH'), {
+      unknown: [{ type: ExtensionType.padding, data: padding }],
+    });
+    const sct = hexBytes('0003 0001 aa');
+    assert.deepStrictEqual(decodeBlock(extensionBlock([ExtensionType.signed_certificate_timestamp, sct]), 'CT'), {
+      unknown: [{ type: ExtensionType.signed_certificate_timestamp, data: sct }],
+    });
   });
 
   it('keeps certificate_authorities in a ClientHello in unknown (allowed, no typed field)', () => {

@@ -23,3 +23,7 @@ export const MAX_CERTIFICATE_CHAIN = 16;
 export const MAX_BUFFERED_APPLICATION_DATA = 1 << 20;
 /** PSK identities offered in one ClientHello that we look at. */
 export const MAX_PSK_IDENTITIES = 16;
+/** Certificates on one validated path, leaf and anchor included. Real Web PKI paths have 3–4. */
+export const MAX_PATH_LENGTH = 10;
+/** Signature verifications while building one path (webpki's budget): bounds a hostile chain's cost. */
+export const MAX_SIGNATURE_CHECKS = 100;

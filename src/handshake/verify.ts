@@ -4,6 +4,7 @@ import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
 import { schemeInfo } from '../crypto/schemes.js';
 import type { Tls13Suite } from '../crypto/suites.js';
 import { TLSError } from '../errors.js';
+import type { VerifiedChain } from '../pki/chain.js';
 import { finishedVerifyData } from '../tls13/key-schedule.js';
 import { AlertDescription } from '../wire/codes.js';
 import type { CertificateVerify, Finished } from '../wire/types.js';
@@ -17,11 +18,7 @@ import {
   mintSignatureVerified,
 } from './verified.js';
 
-/** What certificate validation returns: the chain actually used (leaf first). */
-export interface VerifiedChain {
-  leaf: ParsedCertificate;
-  path: ParsedCertificate[];
-}
+export type { VerifiedChain };
 
 export interface CertificateCheckInput {
   /** DER certificates as the peer sent them, leaf first. */
@@ -56,17 +53,18 @@ export function verifyPeerCertificate(
 ): CertificateOutcome {
   const leafDer = input.chain[0];
   if (!leafDer) throw new TLSError(AlertDescription.decode_error, 'peer sent an empty Certificate');
-  let leaf: ParsedCertificate;
-  try {
-    leaf = provider.parseCertificate(leafDer);
-  } catch (cause) {
-    throw new TLSError(AlertDescription.bad_certificate, 'peer certificate does not parse', { code: 'UNABLE_TO_DECODE_CERT', cause });
-  }
   try {
     const verified = verifier(input);
     return { proof: mintCertificateVerified(), leaf: verified.leaf, chain: verified.path, authorized: true, error: undefined };
   } catch (err) {
     if (reject || !(err instanceof TLSError)) throw err;
+    // Unverified but accepted (rejectUnauthorized: false): the leaf must still parse, for CertificateVerify.
+    let leaf: ParsedCertificate;
+    try {
+      leaf = provider.parseCertificate(leafDer);
+    } catch (cause) {
+      throw new TLSError(AlertDescription.bad_certificate, 'peer certificate does not parse', { code: 'UNABLE_TO_DECODE_CERT', cause });
+    }
     return { proof: mintCertificateVerified(), leaf, chain: [], authorized: false, error: err };
   }
 }

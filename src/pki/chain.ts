@@ -10,15 +10,12 @@
 // pathLenConstraint, name constraints, policies, revocation (OCSP, CRL).
 import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
 import type { TLSError } from '../errors.js';
-import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
+import { MAX_CERTIFICATE_CHAIN, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS } from '../limits.js';
 import { CERT_ERRORS, certError } from './errors.js';
 import { matchesHostname, parseIpAddress } from './hostname.js';
 import type { TrustStore } from './roots.js';
 
-/** Certificates on one path, leaf and anchor included. Real Web PKI paths have 3–4. */
-export const MAX_PATH_LENGTH = 10;
-/** Signature verifications while building one path (webpki's budget); bounds the cost of a hostile chain. */
-export const MAX_SIGNATURE_CHECKS = 100;
+export { MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS };
 
 export type CertificatePurpose = 'server' | 'client';
 

@@ -10,7 +10,14 @@ export type KeyLogLabel =
   | 'CLIENT_EARLY_TRAFFIC_SECRET'
   | 'CLIENT_RANDOM';
 
-export const toHex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex without Buffer, so the core also runs where Buffer does not exist. */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += HEX[b];
+  return out;
+}
 
 export function keyLogLine(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): string {
   return `${label} ${toHex(clientRandom)} ${toHex(secret)}`;

@@ -113,7 +113,9 @@ export class TLSSocket extends Duplex {
           this.push(null);
           break;
         case 'failed':
+          // Let the alert reach the peer before the socket goes: write it, FIN, then linger.
           this.pump();
+          if (!this.socket.destroyed) this.socket.end();
           this.destroy(event.error);
           return;
         case 'keylog':
@@ -189,8 +191,9 @@ export class TLSSocket extends Duplex {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.conn && !this.conn.error) this.pump();
     const socket = this.socket;
-    if (!error && socket.writableEnded && !socket.destroyed) {
-      // We closed cleanly: keep reading until the peer's FIN, or its late close_notify draws an RST.
+    if (socket.writableEnded && !socket.destroyed) {
+      // Our side is finished (close_notify or a fatal alert, then FIN): keep reading until the
+      // peer's FIN, or its late records draw an RST that can swallow what we sent.
       socket.resume();
       const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
       socket.once('close', () => clearTimeout(timer));

@@ -6,31 +6,12 @@ import { Deframer, type TLSRecord } from '../../src/record/deframer.js';
 import { TLSError } from '../../src/errors.js';
 import { MAX_CIPHERTEXT } from '../../src/limits.js';
 import { AlertDescription, ContentType } from '../../src/wire/codes.js';
-
-function throwsAlert(fn: () => unknown, alert: AlertDescription): void {
-  assert.throws(fn, (e: unknown) => e instanceof TLSError && e.alert === alert);
-}
+import { throwsAlert, concat, filled } from './helpers.js';
 
 function encodeRecord(type: number, version: number, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(5 + body.length);
   out.set([type, version >> 8, version & 0xff, body.length >> 8, body.length & 0xff]);
   out.set(body, 5);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function filled(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 31 + seed) & 0xff;
   return out;
 }
 

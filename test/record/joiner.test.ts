@@ -6,31 +6,12 @@ import { HandshakeJoiner, type HandshakeMessage } from '../../src/record/joiner.
 import { TLSError } from '../../src/errors.js';
 import { MAX_CERTIFICATE_MESSAGE, MAX_HANDSHAKE_MESSAGE } from '../../src/limits.js';
 import { AlertDescription, HandshakeType } from '../../src/wire/codes.js';
-
-function throwsAlert(fn: () => unknown, alert: AlertDescription, message?: RegExp): void {
-  assert.throws(fn, (e: unknown) => e instanceof TLSError && e.alert === alert && (message === undefined || message.test(e.message)));
-}
+import { throwsAlert, concat, filled } from './helpers.js';
 
 function message(msgType: number, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 + body.length);
   out.set([msgType, body.length >> 16, (body.length >> 8) & 0xff, body.length & 0xff]);
   out.set(body, 4);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function filled(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 13 + seed) & 0xff;
   return out;
 }
 

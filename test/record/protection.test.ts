@@ -9,22 +9,9 @@ import { TLS13_SUITES, tls13Suite, type Tls13Suite } from '../../src/crypto/suit
 import { TLSError } from '../../src/errors.js';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT } from '../../src/limits.js';
 import { AlertDescription, CipherSuite, ContentType } from '../../src/wire/codes.js';
+import { throwsAlert, concat } from './helpers.js';
 
 const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-
-function throwsAlert(fn: () => unknown, alert: AlertDescription): void {
-  assert.throws(fn, (e: unknown) => e instanceof TLSError && e.alert === alert, `expected ${alert}`);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Parses bytes on the wire into exactly one record. */
 function parseRecord(bytes: Uint8Array): TLSRecord {

@@ -10,26 +10,7 @@ import { TLS13_SUITES, tls13Suite, type Tls13Suite } from '../../src/crypto/suit
 import { TLSError } from '../../src/errors.js';
 import { MAX_EMPTY_RECORDS, MAX_PLAINTEXT } from '../../src/limits.js';
 import { AlertDescription, CipherSuite, ContentType, HandshakeType } from '../../src/wire/codes.js';
-
-function throwsAlert(fn: () => unknown, alert: AlertDescription): void {
-  assert.throws(fn, (e: unknown) => e instanceof TLSError && e.alert === alert, `expected ${alert}`);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function filled(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 29 + seed) & 0xff;
-  return out;
-}
+import { throwsAlert, concat, filled } from './helpers.js';
 
 function plaintextRecord(type: number, body: Uint8Array): TLSRecord {
   return { type: type as ContentType, version: 0x0303, fragment: body };

@@ -81,6 +81,8 @@ export class Server extends NetServer {
 
   private onConnection(socket: Socket): void {
     const tls = new TLSSocket(socket, { isServer: true });
+    // tls.Server re-emits each connection's key-log lines as ('keylog', line, tlsSocket).
+    tls.on('keylog', (line: Buffer) => this.emit('keylog', line, tls));
     const onError = (err: Error) => this.emit('tlsClientError', err, tls);
     tls.on('error', onError);
     const timeout = this.options.handshakeTimeout ?? 120_000;

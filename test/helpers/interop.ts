@@ -1,0 +1,260 @@
+// Shared plumbing for test/interop: real peers (openssl, curl, node:tls) on 127.0.0.1, started by
+// the tests themselves. Every process spawned here is tracked and killed by killAll(), which each
+// interop file runs in after(); every wait has a timeout that fails the test instead of hanging.
+//
+// DESIGN.md §4: interop tests fail, never skip, when the peer program is missing.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Pki } from '../../src/node/certs.js';
+
+/** Default time limit for one wait (a handshake, a response, a process exit). */
+export const WAIT_MS = 10_000;
+
+/** Throws (failing the test or hook) unless `command` runs; DESIGN.md §4 forbids skipping instead. */
+export function requireCommand(command: string, args: readonly string[] = ['--version']): string {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: WAIT_MS });
+  if (r.error || r.status !== 0) {
+    throw new Error(
+      `interop tests need \`${command}\` on PATH (${r.error?.message ?? `exit ${r.status}: ${r.stderr}`}); ` +
+        'install it — these tests fail rather than skip when a peer is missing',
+    );
+  }
+  return r.stdout;
+}
+
+/** Rejects with a clear message when `promise` takes longer than `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** events.once with a deadline; rejects on 'error' as events.once does. */
+export function waitEvent<T extends unknown[] = unknown[]>(
+  emitter: NodeJS.EventEmitter,
+  event: string,
+  ms = WAIT_MS,
+): Promise<T> {
+  return withTimeout(once(emitter, event) as Promise<T>, ms, `'${event}'`);
+}
+
+/** Polls `condition` every 10 ms until it holds; fails after `ms`. */
+export async function waitUntil(condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while (!condition()) await new Promise((r) => setTimeout(r, 10));
+    })(),
+    ms,
+    what,
+  );
+}
+
+/** Everything a readable produces until 'end' (rejects on 'error' or after `ms`). */
+export async function readAll(stream: Readable, ms = WAIT_MS): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+  return withTimeout(done, ms, 'the end of the stream');
+}
+
+export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** Listens on 127.0.0.1 on a free port and returns the port. */
+export async function listen(server: NetServer): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await waitEvent(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+/** Closes a server, dropping connections that are still open, within a deadline. */
+export async function closeServer(server: NetServer & { closeAllConnections?: () => void }): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections?.();
+  await withTimeout(closed, WAIT_MS, 'server close');
+}
+
+// --- temporary files ------------------------------------------------------------------------
+
+export interface TempDir {
+  readonly path: string;
+  /** Writes `content` to `name` inside the directory and returns the full path. */
+  write(name: string, content: string | Uint8Array): string;
+  file(name: string): string;
+  remove(): void;
+}
+
+export function tempDir(prefix = 'handshake-interop-'): TempDir {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    path,
+    write(name, content) {
+      const file = join(path, name);
+      writeFileSync(file, content);
+      return file;
+    },
+    file: (name) => join(path, name),
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+export interface PkiFiles {
+  root: string;
+  leaf: string;
+  key: string;
+  intermediate: string;
+  /** leaf + intermediate. */
+  chain: string;
+}
+
+/** Writes a PKI's PEMs as `<name>-root.pem`, … for the openssl and curl command lines. */
+export function writePki(dir: TempDir, name: string, pki: Pki): PkiFiles {
+  return {
+    root: dir.write(`${name}-root.pem`, pki.rootPem),
+    leaf: dir.write(`${name}-leaf.pem`, pki.leafPem),
+    key: dir.write(`${name}-key.pem`, pki.leafKeyPem),
+    intermediate: dir.write(`${name}-intermediate.pem`, pki.intermediatePem),
+    chain: dir.write(`${name}-chain.pem`, pki.chainPem),
+  };
+}
+
+// --- child processes ------------------------------------------------------------------------
+
+const live = new Set<Peer>();
+// Last resort when the test process exits without running after() (an uncaught error, a runner
+// timeout): no peer outlives it.
+process.on('exit', () => {
+  for (const peer of live) peer.child.kill('SIGKILL');
+});
+
+/** A spawned program with its output collected as text. */
+export class Peer {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  /** Resolves when the process has exited (never rejects). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly command: string,
+    readonly args: readonly string[],
+  ) {
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    live.add(this);
+    this.child.stdout!.setEncoding('latin1').on('data', (s: string) => {
+      this.stdout += s;
+      this.notify();
+    });
+    this.child.stderr!.setEncoding('latin1').on('data', (s: string) => {
+      this.stderr += s;
+      this.notify();
+    });
+    // EPIPE when the program exits before reading all of its stdin is not the test's concern.
+    this.child.stdin!.on('error', () => {});
+    this.exited = new Promise((resolve) => {
+      const done = (code: number | null, signal: NodeJS.Signals | null) => {
+        this.exitInfo ??= { code, signal };
+        live.delete(this);
+        this.notify();
+        resolve(this.exitInfo);
+      };
+      this.child.once('close', done);
+      this.child.once('error', (err) => {
+        this.stderr += `\n[spawn error: ${err.message}]`;
+        done(null, null);
+      });
+    });
+  }
+
+  get output(): string {
+    return `${this.stdout}\n${this.stderr}`;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  /** Waits until `pattern` appears in stdout+stderr; fails after `ms` or if the program exits first. */
+  waitFor(pattern: RegExp, ms = WAIT_MS): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = this.output.match(pattern);
+        if (m) finish(() => resolve(m));
+        else if (this.hasExited) finish(() => reject(new Error(`${this.describe()} exited before printing ${pattern}\n${this.output}`)));
+      };
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`${this.describe()} did not print ${pattern} within ${ms} ms\n${this.output}`))),
+        ms,
+      );
+      const finish = (f: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        f();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** The exit status, failing after `ms`. */
+  waitExit(ms = WAIT_MS): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return withTimeout(this.exited, ms, `${this.describe()} to exit\n${this.output}`);
+  }
+
+  describe(): string {
+    return `\`${this.command} ${this.args.join(' ')}\``;
+  }
+
+  /** Kills the process (SIGKILL) unless it has exited, and waits for it to go. */
+  async kill(): Promise<void> {
+    if (this.hasExited) return;
+    this.child.kill('SIGKILL');
+    await withTimeout(this.exited, WAIT_MS, `${this.describe()} to die`);
+  }
+}
+
+/** Kills every process spawned through Peer that is still running. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...live].map((p) => p.kill()));
+}
+
+/**
+ * `openssl s_server` on 127.0.0.1 with a port the kernel picks (`-accept 127.0.0.1:0`: OpenSSL 3
+ * prints "ACCEPT 127.0.0.1:<port>" once it listens).
+ */
+export async function startSServer(args: readonly string[]): Promise<{ peer: Peer; port: number }> {
+  const peer = new Peer('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args]);
+  try {
+    const m = await peer.waitFor(/^ACCEPT 127\.0\.0\.1:(\d+)\s*$/m);
+    return { peer, port: Number(m[1]) };
+  } catch (err) {
+    await peer.kill();
+    throw err;
+  }
+}
+
+/** `openssl s_client` to 127.0.0.1:`port`; the caller writes stdin and reads the output. */
+export function startSClient(port: number, args: readonly string[]): Peer {
+  return new Peer('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args]);
+}

@@ -14,12 +14,13 @@ import { type KeyLogLabel, keyLogLine } from './keylog.js';
 import { MAX_CHANGE_CIPHER_SPEC } from './limits.js';
 import { Deframer } from './record/deframer.js';
 import { HandshakeJoiner } from './record/joiner.js';
+import { AEAD_TAG_LENGTH } from './record/protection.js';
 import { RecordLayer } from './record/record-layer.js';
 import { type ResolvedServerConfig, type ServerConfig, resolveServerConfig } from './server/config.js';
 import { type ServerState, handleServerMessage, startServer } from './server/tls13.js';
 import { trafficKeys } from './tls13/key-schedule.js';
 import { type TraceEvent, messageName } from './trace.js';
-import { AlertDescription, AlertLevel, ContentType, alertName } from './wire/codes.js';
+import { AlertDescription, AlertLevel, ContentType, ProtocolVersion, alertName } from './wire/codes.js';
 import { decodeHandshake, encodeHandshake } from './wire/handshake.js';
 import type { HandshakeMessage } from './wire/types.js';
 
@@ -54,6 +55,10 @@ export class Connection {
   private writeProtection: Protection = 'plaintext';
   private readKeysChanged = false;
   private changeCipherSpecs = 0;
+  /** RFC 8449: the record_size_limit we advertised, once the peer agreed to it. */
+  private receiveRecordLimit: number | undefined;
+  /** Until our first flush, a client's records hold its initial ClientHello. */
+  private initialClientHello: boolean;
   private lastReceived: TraceEvent | undefined;
 
   private failure: TLSError | undefined;
@@ -66,6 +71,7 @@ export class Connection {
     (this.context as { provider: CryptoProvider }).provider = this.provider;
     this.records = new RecordLayer(this.provider);
     this.machine = machine;
+    this.initialClientHello = machine.role === 'client';
     this.traceLevel = options.trace ?? 'handshake';
   }
 
@@ -160,6 +166,11 @@ export class Connection {
 
   private onRecord(record: { type: number; version: number; fragment: Uint8Array }): void {
     const wasProtected = record.type === ContentType.application_data && this.readProtection !== 'plaintext';
+    // RFC 8449 §4: a record larger than the limit we advertised MUST be answered with record_overflow.
+    const limit = this.receiveRecordLimit;
+    if (wasProtected && limit !== undefined && record.fragment.length - AEAD_TAG_LENGTH > limit) {
+      throw new TLSError(AlertDescription.record_overflow, `protected record exceeds our record_size_limit ${limit}`);
+    }
     // A peer that fails before it has our keys can only send its alert in plaintext; keep its reason.
     if (record.type === ContentType.alert && !this.info && this.readProtection !== 'plaintext') {
       return this.onAlert(record.fragment);
@@ -269,7 +280,11 @@ export class Connection {
       data.set(p, at);
       at += p.length;
     }
-    for (const record of this.records.encode(ContentType.handshake, data)) this.output.push(record);
+    // RFC 8446 §5.1: an initial ClientHello MAY carry legacy_record_version 0x0301; OpenSSL, NSS,
+    // Go and rustls send it so, for servers and middleboxes that expect it.
+    const options = this.initialClientHello ? { legacyRecordVersion: ProtocolVersion.TLS1_0 } : {};
+    this.initialClientHello = false;
+    for (const record of this.records.encode(ContentType.handshake, data, options)) this.output.push(record);
   }
 
   private fail(err: TLSError): void {
@@ -307,8 +322,8 @@ export class Connection {
 
   private readonly context: HandshakeContext = {
     provider: undefined as unknown as CryptoProvider, // set in the constructor
-    send: (msg, detail) => {
-      const bytes = encodeHandshake(msg);
+    send: (msg, detail, options) => {
+      const bytes = encodeHandshake(msg, options);
       this.pendingHandshake.push(bytes);
       this.trace({
         direction: 'sent',
@@ -336,6 +351,10 @@ export class Connection {
       const { key, iv } = trafficKeys(this.provider, suite, secret);
       this.records.setWriteKeys(suite, key, iv);
       this.writeProtection = phase;
+    },
+    setRecordSizeLimit: (peer: number, own: number) => {
+      this.records.setRecordSizeLimit(peer);
+      this.receiveRecordLimit = own;
     },
     keylog: (label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array) => {
       this.events.push({ type: 'keylog', line: keyLogLine(label, clientRandom, secret) });

@@ -3,6 +3,10 @@ import { DEFAULT_GROUPS } from '../crypto/groups.js';
 import { DEFAULT_CERT_SIGNATURE_SCHEMES, DEFAULT_SIGNATURE_SCHEMES } from '../crypto/schemes.js';
 import { DEFAULT_TLS13_SUITES } from '../crypto/suites.js';
 import type { CertificateVerifier } from '../handshake/verify.js';
+import { MAX_INNER_PLAINTEXT } from '../record/protection.js';
+import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
+import { allowedContexts } from '../wire/extensions.js';
+import type { UnknownExtension } from '../wire/types.js';
 
 /** A client's settings for the sans-IO core. The Node adapter maps node:tls options onto this. */
 export interface ClientConfig {
@@ -17,6 +21,28 @@ export interface ClientConfig {
   /** Groups to send key shares for in the first ClientHello (default: the first group). */
   keyShareGroups?: readonly number[];
   signatureSchemes?: readonly number[];
+  /**
+   * signature_algorithms_cert (RFC 8446 §4.2.3), preference order; false leaves it out, and then
+   * signature_algorithms covers certificate signatures too.
+   */
+  certSignatureSchemes?: readonly number[] | false;
+  /**
+   * RFC 8446 §D.4 middlebox-compatibility mode (default true): a random legacy_session_id and a
+   * change_cipher_spec before our second flight. The mode is optional; without it the
+   * legacy_session_id is empty and no change_cipher_spec is sent.
+   */
+  middleboxCompat?: boolean;
+  /**
+   * RFC 8449 record_size_limit to offer: the largest TLSInnerPlaintext we accept, 64..2^14+1.
+   * Not offered by default. When the server answers, our records honour its limit in turn.
+   */
+  recordSizeLimit?: number;
+  /**
+   * For reproducing another client's ClientHello exactly (test vectors, fingerprint studies):
+   * `extra` extensions sent as given (only types this core does not itself implement), and the
+   * extension `order` on the wire (types not listed follow in the default order).
+   */
+  helloExtensions?: { extra?: readonly UnknownExtension[]; order?: readonly number[] };
   /** Validates the server's chain. Required unless `rejectUnauthorized` is false. */
   verifier?: CertificateVerifier;
   /** node:tls semantics: true aborts on a bad chain; false records the error and goes on. */
@@ -33,7 +59,11 @@ export interface ResolvedClientConfig {
   groups: readonly number[];
   keyShareGroups: readonly number[];
   signatureSchemes: readonly number[];
-  certSignatureSchemes: readonly number[];
+  /** Undefined: signature_algorithms_cert is not sent. */
+  certSignatureSchemes: readonly number[] | undefined;
+  middleboxCompat: boolean;
+  recordSizeLimit: number | undefined;
+  helloExtensions: { extra: readonly UnknownExtension[]; order: readonly number[] | undefined };
   verifier: CertificateVerifier | undefined;
   rejectUnauthorized: boolean;
   certificate: { chain: Uint8Array[]; key: SigningKey } | undefined;
@@ -41,6 +71,19 @@ export interface ResolvedClientConfig {
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 export const isIpLiteral = (host: string): boolean => IPV4.test(host) || host.includes(':');
+
+function checkHelloExtensions(extra: readonly UnknownExtension[]): void {
+  const seen = new Set<number>();
+  for (const { type, data } of extra) {
+    if (!Number.isInteger(type) || type < 0 || type > 0xffff) throw new Error(`extension type ${type} is not a uint16`);
+    // A type in our RFC 8446 §4.2 table has rules (and often a typed field) here: a raw copy could
+    // duplicate one we write (illegal_parameter) or break its rules.
+    if (allowedContexts(type) !== undefined) throw new Error(`extension ${type} is known here: only unknown extensions may be added raw`);
+    if (seen.has(type)) throw new Error(`extension ${type} is given twice`);
+    if (data.length > 0xffff) throw new Error(`extension ${type} has more than 2^16-1 bytes`);
+    seen.add(type);
+  }
+}
 
 export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig {
   const groups = config.groups?.length ? config.groups : DEFAULT_GROUPS;
@@ -51,6 +94,14 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
   else if (serverName && !isIpLiteral(serverName)) sni = serverName.replace(/\.$/, '');
   const rejectUnauthorized = config.rejectUnauthorized ?? true;
   if (rejectUnauthorized && !config.verifier) throw new Error('a certificate verifier is required when rejectUnauthorized is true');
+  const recordSizeLimit = config.recordSizeLimit;
+  const limitInRange = (n: number) => Number.isInteger(n) && n >= MIN_RECORD_SIZE_LIMIT && n <= MAX_INNER_PLAINTEXT;
+  if (recordSizeLimit !== undefined && !limitInRange(recordSizeLimit)) {
+    // RFC 8449 §4: at least 64, and at most what TLS 1.3 allows (2^14 + 1).
+    throw new Error(`recordSizeLimit must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_INNER_PLAINTEXT}`);
+  }
+  const extra = config.helloExtensions?.extra ?? [];
+  checkHelloExtensions(extra);
   return {
     serverName,
     sni,
@@ -59,7 +110,15 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     groups,
     keyShareGroups: config.keyShareGroups?.length ? config.keyShareGroups : groups.slice(0, 1),
     signatureSchemes: config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES,
-    certSignatureSchemes: DEFAULT_CERT_SIGNATURE_SCHEMES,
+    certSignatureSchemes:
+      config.certSignatureSchemes === false
+        ? undefined
+        : config.certSignatureSchemes?.length
+          ? config.certSignatureSchemes
+          : DEFAULT_CERT_SIGNATURE_SCHEMES,
+    middleboxCompat: config.middleboxCompat ?? true,
+    recordSizeLimit,
+    helloExtensions: { extra, order: config.helloExtensions?.order },
     verifier: config.verifier,
     rejectUnauthorized,
     certificate: config.certificate,

@@ -1,5 +1,6 @@
 import type { KeyShare } from '../crypto/provider.js';
 import { ProtocolVersion, PskKeyExchangeMode } from '../wire/codes.js';
+import type { HandshakeEncodeOptions } from '../wire/handshake.js';
 import type { ClientHello } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
 
@@ -24,13 +25,20 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
       ...(config.sni !== undefined ? { server_name: config.sni } : {}),
       supported_groups: [...config.groups],
       signature_algorithms: [...config.signatureSchemes],
-      signature_algorithms_cert: [...config.certSignatureSchemes],
+      ...(config.certSignatureSchemes ? { signature_algorithms_cert: [...config.certSignatureSchemes] } : {}),
       ...(config.alpnProtocols.length ? { alpn: [...config.alpnProtocols] } : {}),
       supported_versions: [ProtocolVersion.TLS1_3],
       ...(params.cookie ? { cookie: params.cookie } : {}),
       psk_key_exchange_modes: [PskKeyExchangeMode.psk_dhe_ke],
       key_share: params.shares.map((s) => ({ group: s.group, key_exchange: s.publicKey })),
-      unknown: [],
+      ...(config.recordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
+      unknown: config.helloExtensions.extra.map((e) => ({ type: e.type, data: e.data })),
     },
   };
+}
+
+/** How our ClientHello is written: in the configured extension order, if any. */
+export function clientHelloEncoding(config: ResolvedClientConfig): HandshakeEncodeOptions {
+  const order = config.helloExtensions.order;
+  return order ? { extensionOrder: order } : {};
 }

@@ -53,7 +53,7 @@ import type {
   ServerHello,
 } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
-import { type HelloParameters, buildClientHello } from './hello.js';
+import { type HelloParameters, buildClientHello, clientHelloEncoding } from './hello.js';
 
 /** Everything fixed by the ServerHello. */
 interface Negotiated {
@@ -122,12 +122,12 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
   });
   const hello: HelloParameters = {
     random: ctx.provider.randomBytes(32),
-    sessionId: ctx.provider.randomBytes(32),
+    sessionId: config.middleboxCompat ? ctx.provider.randomBytes(32) : new Uint8Array(0),
     shares,
   };
   const transcript = new Transcript(ctx.provider);
   const ch = buildClientHello(config, hello);
-  transcript.add(ctx.send(ch, describeHello(config, shares)));
+  transcript.add(ctx.send(ch, describeHello(config, shares), clientHelloEncoding(config)));
   return { kind: 'ExpectServerHello', hello, transcript, retry: undefined, sentChangeCipherSpec: false };
 }
 
@@ -242,10 +242,22 @@ function onHelloRetryRequest(
   transcript.add(raw);
 
   // RFC 8446 §D.4: the compatibility CCS goes immediately before the second flight.
-  ctx.sendChangeCipherSpec();
+  if (config.middleboxCompat) ctx.sendChangeCipherSpec();
   const hello: HelloParameters = { ...state.hello, shares, ...(cookie ? { cookie } : {}) };
-  transcript.add(ctx.send(buildClientHello(config, hello), `retry shares=${shares.map((s) => groupName(s.group)).join(',')}`));
-  return { kind: 'ExpectServerHello', hello, transcript, retry: { cipherSuite: hrr.cipher_suite }, sentChangeCipherSpec: true };
+  transcript.add(
+    ctx.send(
+      buildClientHello(config, hello),
+      `retry shares=${shares.map((s) => groupName(s.group)).join(',')}`,
+      clientHelloEncoding(config),
+    ),
+  );
+  return {
+    kind: 'ExpectServerHello',
+    hello,
+    transcript,
+    retry: { cipherSuite: hrr.cipher_suite },
+    sentChangeCipherSpec: config.middleboxCompat,
+  };
 }
 
 const onEncryptedExtensions: Handler<Extract<ClientState, { kind: 'ExpectEncryptedExtensions' }>> = (
@@ -262,7 +274,11 @@ const onEncryptedExtensions: Handler<Extract<ClientState, { kind: 'ExpectEncrypt
   if (x.unknown.length) throw unsolicited('an extension');
   if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
   if (x.early_data) throw unsolicited('early_data');
-  if (x.record_size_limit !== undefined) throw unsolicited('record_size_limit');
+  if (x.record_size_limit !== undefined) {
+    if (config.recordSizeLimit === undefined) throw unsolicited('record_size_limit');
+    // RFC 8449 §4: our records to the server honour its limit (values below 64 failed decoding).
+    ctx.setRecordSizeLimit(x.record_size_limit, config.recordSizeLimit);
+  }
   let alpnProtocol: string | false = false;
   if (x.alpn !== undefined) {
     if (!config.alpnProtocols.length) throw unsolicited('ALPN');
@@ -368,7 +384,7 @@ const onFinished: Handler<Extract<ClientState, { kind: 'ExpectFinished' }>> = (s
   ctx.keylog('EXPORTER_SECRET', n.clientRandom, master.exporterMasterSecret(th));
   ctx.setReadKeys(n.suite, serverSecret, 'application');
 
-  if (!n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
+  if (config.middleboxCompat && !n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
   if (state.request) sendClientCertificate(state.request, n, ctx, config);
   const verifyData = finishedVerifyData(provider, n.suite, n.clientHandshakeSecret, n.transcript.current());
   n.transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));

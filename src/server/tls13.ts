@@ -31,6 +31,7 @@ import { matchesHostname } from '../pki/hostname.js';
 import { EarlySecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
   AlertDescription,
+  ExtensionType,
   ProtocolVersion,
   cipherSuiteName,
   groupName,
@@ -71,6 +72,14 @@ type Handler<S extends ServerState> = (
 
 export const startServer = (): ServerState => ({ kind: 'ExpectClientHello' });
 
+/**
+ * RFC 8446 leaves the order of extensions open. We write EncryptedExtensions in NSS's order, the
+ * one RFC 8448's traces show (others follow in the default order).
+ */
+const ENCRYPTED_EXTENSIONS_ENCODING = {
+  extensionOrder: [ExtensionType.supported_groups, ExtensionType.record_size_limit, ExtensionType.server_name],
+};
+
 /** The cipher suite: the client's order unless honorCipherOrder (as node:tls). */
 function chooseSuite(ch: ClientHello, config: ResolvedServerConfig): Tls13Suite {
   const ours = config.cipherSuites;
@@ -82,11 +91,11 @@ function chooseSuite(ch: ClientHello, config: ResolvedServerConfig): Tls13Suite 
   return suite;
 }
 
-/** The certificate and scheme to sign with: our scheme order, SNI-selected certificates first. */
-function chooseCertificate(
-  ch: ClientHello,
-  config: ResolvedServerConfig,
-): { certified: CertifiedKey; scheme: number; sniMatched: boolean } {
+/**
+ * The certificate and scheme to sign with: our scheme order, SNI-selected certificates first.
+ * The client's server_name always guides this choice, even when it ends at the default certificate.
+ */
+function chooseCertificate(ch: ClientHello, config: ResolvedServerConfig): { certified: CertifiedKey; scheme: number } {
   const offered = ch.extensions.signature_algorithms;
   if (!offered) throw new TLSError(AlertDescription.missing_extension, 'ClientHello has no signature_algorithms');
   const name = ch.extensions.server_name;
@@ -100,7 +109,7 @@ function chooseCertificate(
   for (const scheme of config.signatureSchemes) {
     if (!offered.includes(scheme) || !schemeInfo(scheme)?.tls13) continue;
     const certified = candidates!.find((c) => schemeFitsKey(scheme, c.key));
-    if (certified) return { certified, scheme, sniMatched };
+    if (certified) return { certified, scheme };
   }
   throw handshakeFailure('no certificate and signature scheme in common with the client');
 }
@@ -223,7 +232,7 @@ function serverFlight(
   config: ResolvedServerConfig,
 ): ServerState {
   const { provider } = ctx;
-  const { certified, scheme, sniMatched } = chooseCertificate(ch, config);
+  const { certified, scheme } = chooseCertificate(ch, config);
   const alpnProtocol = chooseAlpn(ch, config);
   ctx.describe(
     [cipherSuiteName(suite.id), groupName(clientShare.group), ch.extensions.server_name && `sni=${ch.extensions.server_name}`]
@@ -262,17 +271,24 @@ function serverFlight(
   ctx.setWriteKeys(suite, serverHandshakeSecret, 'handshake');
   ctx.setReadKeys(suite, clientHandshakeSecret, 'handshake');
 
+  const clientRecordSizeLimit = ch.extensions.record_size_limit;
+  // RFC 8449 §4: the client's limit covers every protected record we send, this flight included.
+  if (clientRecordSizeLimit !== undefined) ctx.setRecordSizeLimit(clientRecordSizeLimit, config.recordSizeLimit);
   transcript.add(
     ctx.send(
       {
         type: 'encrypted_extensions',
         extensions: {
-          ...(sniMatched && ch.extensions.server_name !== undefined ? { server_name: true as const } : {}),
+          // RFC 6066 §3: the name guided our certificate choice (chooseCertificate), so it is acknowledged.
+          ...(ch.extensions.server_name !== undefined ? { server_name: true as const } : {}),
+          ...(config.advertiseGroups ? { supported_groups: [...config.groups] } : {}),
           ...(alpnProtocol ? { alpn: alpnProtocol } : {}),
+          ...(clientRecordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
           unknown: [],
         },
       },
       alpnProtocol ? `alpn=${alpnProtocol}` : undefined,
+      ENCRYPTED_EXTENSIONS_ENCODING,
     ),
   );
   transcript.add(

@@ -11,10 +11,10 @@ import type { ConnectionEvent, HandshakeInfo } from './events.js';
 import type { HandshakeContext } from './handshake/context.js';
 import { sendKeyUpdate } from './handshake/traffic.js';
 import { type KeyLogLabel, keyLogLine } from './keylog.js';
-import { MAX_CHANGE_CIPHER_SPEC } from './limits.js';
-import { Deframer } from './record/deframer.js';
+import { MAX_CHANGE_CIPHER_SPEC, MAX_REJECTED_EARLY_DATA, MAX_WARNING_ALERTS } from './limits.js';
+import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/joiner.js';
-import { AEAD_TAG_LENGTH } from './record/protection.js';
+import { AEAD_TAG_LENGTH, type DecryptedRecord } from './record/protection.js';
 import { RecordLayer } from './record/record-layer.js';
 import { type ResolvedServerConfig, type ServerConfig, resolveServerConfig } from './server/config.js';
 import { type ServerState, handleServerMessage, startServer } from './server/tls13.js';
@@ -55,6 +55,8 @@ export class Connection {
   private writeProtection: Protection = 'plaintext';
   private readKeysChanged = false;
   private changeCipherSpecs = 0;
+  private warningAlerts = 0;
+  private earlyDataSkip: { mode: 'application_data' | 'undecryptable'; skipped: number } | undefined;
   /** RFC 8449: the record_size_limit we advertised, once the peer agreed to it. */
   private receiveRecordLimit: number | undefined;
   /** Until our first flush, a client's records hold its initial ClientHello. */
@@ -164,7 +166,7 @@ export class Connection {
 
   // --- receiving ---------------------------------------------------------------------------
 
-  private onRecord(record: { type: number; version: number; fragment: Uint8Array }): void {
+  private onRecord(record: RawRecord): void {
     const wasProtected = record.type === ContentType.application_data && this.readProtection !== 'plaintext';
     // RFC 8449 §4: a record larger than the limit we advertised MUST be answered with record_overflow.
     const limit = this.receiveRecordLimit;
@@ -175,7 +177,16 @@ export class Connection {
     if (record.type === ContentType.alert && !this.info && this.readProtection !== 'plaintext') {
       return this.onAlert(record.fragment);
     }
-    const { type, content } = this.records.decode(record);
+    let decoded: DecryptedRecord | undefined;
+    if (this.earlyDataSkip && record.type === ContentType.application_data) {
+      decoded = this.skipEarlyRecord(record);
+      if (!decoded) return;
+    }
+    const { type, content } = decoded ?? this.records.decode(record);
+    // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
+    if (type !== ContentType.handshake && !this.joiner.empty) {
+      throw unexpectedMessage('a record interleaved with a fragmented handshake message');
+    }
     switch (type) {
       case ContentType.change_cipher_spec:
         return this.onChangeCipherSpec(content, wasProtected);
@@ -188,6 +199,28 @@ export class Connection {
       default:
         throw unexpectedMessage(`unexpected record type ${type}`);
     }
+  }
+
+  /**
+   * RFC 8446 §4.2.10: drops rejected 0-RTT records (returns undefined), or returns the first record
+   * that decrypts under the handshake keys, which ends the skipping.
+   */
+  private skipEarlyRecord(record: RawRecord): DecryptedRecord | undefined {
+    const skip = this.earlyDataSkip!;
+    if (skip.mode === 'undecryptable') {
+      try {
+        const decoded = this.records.decode(record);
+        this.earlyDataSkip = undefined;
+        return decoded;
+      } catch (err) {
+        if (!(err instanceof TLSError) || err.alert !== AlertDescription.bad_record_mac) throw err;
+      }
+    }
+    skip.skipped += record.fragment.length;
+    if (skip.skipped > MAX_REJECTED_EARLY_DATA) {
+      throw new TLSError(AlertDescription.unexpected_message, 'too much rejected early data');
+    }
+    return undefined;
   }
 
   /** RFC 8446 §5: a compatibility CCS is dropped; anything else about it is unexpected_message. */
@@ -210,7 +243,10 @@ export class Connection {
       return;
     }
     // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is fatal.
-    if (description === AlertDescription.user_canceled) return;
+    if (description === AlertDescription.user_canceled) {
+      if (++this.warningAlerts > MAX_WARNING_ALERTS) throw unexpectedMessage('too many user_canceled alerts');
+      return;
+    }
     throw new TLSError(description, `peer sent a ${alertName(description)} alert`, { fromPeer: true });
   }
 
@@ -345,6 +381,8 @@ export class Connection {
       this.records.setReadKeys(suite, key, iv);
       this.readProtection = phase;
       this.readKeysChanged = true;
+      // Certificates arrive under handshake keys, never before.
+      this.joiner.allowLargeCertificates();
     },
     setWriteKeys: (suite: Tls13Suite, secret: Uint8Array, phase) => {
       this.flushHandshake();
@@ -361,6 +399,9 @@ export class Connection {
     },
     describe: (detail: string) => {
       if (this.lastReceived) this.lastReceived.detail = detail;
+    },
+    skipEarlyData: (mode) => {
+      this.earlyDataSkip = mode ? { mode, skipped: this.earlyDataSkip?.skipped ?? 0 } : undefined;
     },
     complete: (info: HandshakeInfo) => {
       this.flushHandshake();

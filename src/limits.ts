@@ -13,6 +13,11 @@ export const MAX_CERTIFICATE_MESSAGE = 256 * 1024;
 export const MAX_EMPTY_RECORDS = 32;
 /** Warning alerts in a row (RFC 8446 has none but user_canceled; TLS 1.2 peers send them). */
 export const MAX_WARNING_ALERTS = 4;
+/**
+ * Bytes of rejected 0-RTT data a server skips (RFC 8446 §4.2.10: "up to the configured
+ * max_early_data_size"; we accept no early data, so this is only how much we tolerate).
+ */
+export const MAX_REJECTED_EARLY_DATA = 64 * 1024;
 /** KeyUpdates received without application data in between. */
 export const MAX_KEY_UPDATES = 32;
 /** middlebox-compat change_cipher_spec records tolerated during the handshake. */

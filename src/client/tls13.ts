@@ -327,7 +327,8 @@ function onCertificate(
   if (cert.certificate_list.length > MAX_CERTIFICATE_CHAIN) {
     throw new TLSError(AlertDescription.bad_certificate, `server sent more than ${MAX_CERTIFICATE_CHAIN} certificates`);
   }
-  if (cert.certificate_list.some((e) => e.extensions.unknown.length)) {
+  // We never send status_request yet (OCSP stapling is a later issue), so a staple is unsolicited.
+  if (cert.certificate_list.some((e) => e.extensions.unknown.length || e.extensions.status_request !== undefined)) {
     throw new TLSError(AlertDescription.unsupported_extension, 'server sent a certificate extension we did not offer');
   }
   const chain = cert.certificate_list.map((e) => e.cert_data);

@@ -22,6 +22,13 @@ export interface HandshakeContext {
   keylog(label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array): void;
   /** Describes the message just received, for the trace. */
   describe(detail: string): void;
+  /**
+   * RFC 8446 §4.2.10: the server declined the client's 0-RTT data, so its early records must be
+   * skipped: all application_data records until the second ClientHello (after a
+   * HelloRetryRequest), or records that fail to decrypt under the handshake keys (otherwise).
+   * undefined ends the skipping.
+   */
+  skipEarlyData(mode: 'application_data' | 'undecryptable' | undefined): void;
   complete(info: HandshakeInfo): void;
   emit(event: ConnectionEvent): void;
 }

@@ -25,12 +25,23 @@ export interface HandshakeLimits {
 export class HandshakeJoiner {
   private readonly queue = new ByteQueue();
   private readonly maxMessage: number;
-  private readonly maxCertificate: number;
+  private maxCertificate: number;
   private failure: TLSError | undefined;
+
+  /**
+   * DESIGN §3.10: a Certificate may exceed the general limit only once one can legitimately
+   * arrive (after the hellos); until then it is held to the general limit.
+   */
+  allowLargeCertificates(): void {
+    this.maxCertificate = Math.max(this.maxCertificate, this.largeCertificate);
+  }
+
+  private readonly largeCertificate: number;
 
   constructor(limits: HandshakeLimits = {}) {
     this.maxMessage = limits.maxHandshakeMessage ?? MAX_HANDSHAKE_MESSAGE;
-    this.maxCertificate = limits.maxCertificateMessage ?? MAX_CERTIFICATE_MESSAGE;
+    this.largeCertificate = limits.maxCertificateMessage ?? MAX_CERTIFICATE_MESSAGE;
+    this.maxCertificate = this.maxMessage;
   }
 
   /**

@@ -113,14 +113,16 @@ export class RecordEncrypter {
     if (!Number.isInteger(padding) || padding < 0 || innerLength > MAX_INNER_PLAINTEXT) {
       throw internalError(`inner plaintext of ${content.length} bytes plus ${padding} padding exceeds ${MAX_INNER_PLAINTEXT}`);
     }
-    const inner = new Uint8Array(innerLength); // zero-filled: the padding
-    inner.set(content);
-    inner[content.length] = contentType;
-
     const length = innerLength + AEAD_TAG_LENGTH;
-    const record = new Uint8Array(RECORD_HEADER_LENGTH + length);
+    const record = new Uint8Array(RECORD_HEADER_LENGTH + length); // zero-filled: the padding
     writeHeader(record, ContentType.application_data, ProtocolVersion.TLS1_2, length);
     const header = record.subarray(0, RECORD_HEADER_LENGTH);
+    // TLSInnerPlaintext is laid out where its ciphertext will go, so a record costs one buffer of
+    // its own instead of two (DESIGN §6: no per-record copies we can avoid). The AEAD reads it
+    // before we overwrite it below.
+    const inner = record.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + innerLength);
+    inner.set(content);
+    inner[content.length] = contentType;
 
     const ciphertext = this.aead.seal(this.seq.nonce(this.iv), header, inner);
     if (ciphertext.length !== length) throw internalError(`AEAD produced ${ciphertext.length} bytes, expected ${length}`);

@@ -167,7 +167,11 @@ const onClientHello: Handler<Extract<ServerState, { kind: 'ExpectClientHello' }>
   transcript.start(suite.hash);
   transcript.add(raw);
   const entry = chooseShare(ch, config, ctx);
-  if (entry) return serverFlight(ch, suite, entry, transcript, false, ctx, config);
+  // We accept no 0-RTT data (RFC 8446 §4.2.10): skip what the client sent under early keys.
+  if (entry) {
+    if (ch.extensions.early_data) ctx.skipEarlyData('undecryptable');
+    return serverFlight(ch, suite, entry, transcript, false, ctx, config);
+  }
 
   const group = config.groups.find((g) => ch.extensions.supported_groups!.includes(g) && ctx.provider.supportsGroup(g));
   if (group === undefined) throw handshakeFailure('no key exchange group in common');
@@ -176,6 +180,7 @@ const onClientHello: Handler<Extract<ServerState, { kind: 'ExpectClientHello' }>
   chooseAlpn(ch, config);
 
   ctx.describe(`no usable share: retry with ${groupName(group)}`);
+  if (ch.extensions.early_data) ctx.skipEarlyData('application_data');
   transcript.replaceWithMessageHash();
   transcript.add(
     ctx.send(
@@ -217,6 +222,9 @@ const onClientHelloAfterRetry: Handler<Extract<ServerState, { kind: 'ExpectClien
   if (ch.extensions.server_name !== retry.first.extensions.server_name) {
     throw illegalParameter('second ClientHello changed server_name');
   }
+  // RFC 8446 §4.1.2: early_data is removed from the second ClientHello.
+  if (ch.extensions.early_data) throw illegalParameter('second ClientHello offers early_data');
+  ctx.skipEarlyData(undefined);
   retry.transcript.add(raw);
   return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, true, ctx, config);
 };

@@ -93,14 +93,25 @@ describe('HandshakeJoiner', () => {
     throwsAlert(() => j.next(), AlertDescription.decode_error, /handshake message of 1048576 bytes exceeds limit/);
   });
 
-  it('allows a Certificate larger than the general limit, up to its own limit', () => {
+  it('holds a Certificate to the general limit until large certificates are allowed', () => {
+    const big = MAX_HANDSHAKE_MESSAGE + 1;
+    const j = new HandshakeJoiner();
+    throwsAlert(
+      () => j.push(Uint8Array.of(HandshakeType.certificate, big >> 16, (big >> 8) & 0xff, big & 0xff)),
+      AlertDescription.decode_error,
+    );
+  });
+
+  it('allows a Certificate larger than the general limit, up to its own limit, once allowed', () => {
     const ok = MAX_HANDSHAKE_MESSAGE + 1;
     const j = new HandshakeJoiner();
+    j.allowLargeCertificates();
     j.push(Uint8Array.of(HandshakeType.certificate, ok >> 16, (ok >> 8) & 0xff, ok & 0xff));
     assert.equal(j.next(), undefined);
 
     const tooBig = MAX_CERTIFICATE_MESSAGE + 1;
     const k = new HandshakeJoiner();
+    k.allowLargeCertificates();
     throwsAlert(
       () => k.push(Uint8Array.of(HandshakeType.certificate, tooBig >> 16, (tooBig >> 8) & 0xff, tooBig & 0xff)),
       AlertDescription.decode_error,

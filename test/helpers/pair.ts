@@ -5,7 +5,12 @@ import type { ServerConfig } from '../../src/server/config.js';
 import type { ConnectionEvent } from '../../src/events.js';
 import type { CryptoProvider } from '../../src/crypto/provider.js';
 
-export type Tamper = (from: 'client' | 'server', chunk: Uint8Array, index: number) => Uint8Array | undefined;
+/**
+ * Sees each chunk (one record, as takeOutput() returns them) on its way; returns what to deliver
+ * instead, or undefined to drop it. `pair` gives access to both sides (e.g. keylog events) while
+ * the handshake is still running.
+ */
+export type Tamper = (from: 'client' | 'server', chunk: Uint8Array, index: number, pair: Pair) => Uint8Array | undefined;
 
 export interface Pair {
   client: Connection;
@@ -16,11 +21,17 @@ export interface Pair {
   run(): void;
 }
 
-export function makePair(
-  clientConfig: ClientConfig,
-  serverConfig: ServerConfig,
-  options: { tamper?: Tamper; provider?: CryptoProvider; serverProvider?: CryptoProvider; chunk?: number } = {},
-): Pair {
+export interface PairOptions {
+  tamper?: Tamper;
+  provider?: CryptoProvider;
+  serverProvider?: CryptoProvider;
+  /** Delivers each chunk in pieces of this size, or of the sizes a function returns in turn. */
+  chunk?: number | ((from: 'client' | 'server') => number);
+  /** Do not run at once: the test can write() first, then call run(). */
+  deferRun?: boolean;
+}
+
+export function makePair(clientConfig: ClientConfig, serverConfig: ServerConfig, options: PairOptions = {}): Pair {
   const client = Connection.client(clientConfig, { ...(options.provider ? { provider: options.provider } : {}) });
   const server = Connection.server(serverConfig, {
     ...((options.serverProvider ?? options.provider) ? { provider: options.serverProvider ?? options.provider } : {}),
@@ -30,11 +41,18 @@ export function makePair(
   const counters = { client: 0, server: 0 };
   const deliver = (from: 'client' | 'server', to: Connection, chunks: Uint8Array[]) => {
     for (const original of chunks) {
-      const chunk = options.tamper ? options.tamper(from, original, counters[from]++) : original;
+      const chunk = options.tamper ? options.tamper(from, original, counters[from]++, pair) : original;
       if (!chunk) continue;
-      if (options.chunk) {
-        for (let i = 0; i < chunk.length; i += options.chunk) to.receive(chunk.subarray(i, i + options.chunk));
-      } else to.receive(chunk);
+      const size = options.chunk;
+      if (size === undefined) {
+        to.receive(chunk);
+        continue;
+      }
+      for (let i = 0; i < chunk.length; ) {
+        const n = Math.max(1, typeof size === 'number' ? size : size(from));
+        to.receive(chunk.subarray(i, i + n));
+        i += n;
+      }
     }
   };
   const pair: Pair = {
@@ -55,7 +73,7 @@ export function makePair(
       throw new Error('pair did not settle');
     },
   };
-  pair.run();
+  if (!options.deferRun) pair.run();
   return pair;
 }
 
@@ -64,3 +82,10 @@ export const failure = (events: ConnectionEvent[]) =>
 
 export const received = (events: ConnectionEvent[]) =>
   Buffer.concat(events.filter((e) => e.type === 'data').map((e) => (e as { data: Uint8Array }).data)).toString();
+
+/** The application data received, as bytes. */
+export const receivedBytes = (events: ConnectionEvent[]): Buffer =>
+  Buffer.concat(events.filter((e) => e.type === 'data').map((e) => (e as { data: Uint8Array }).data));
+
+/** Whether an event of this type is among `events`. */
+export const has = (events: ConnectionEvent[], type: ConnectionEvent['type']): boolean => events.some((e) => e.type === type);

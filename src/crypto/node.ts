@@ -252,12 +252,41 @@ class NodeCertificate implements ParsedCertificate {
   }
 }
 
+// Parsed certificates are kept by their exact DER: a client meets the same server chain on every
+// connection, and `new X509Certificate()` plus the fields we read cost ≈ 150 µs a certificate
+// (DESIGN.md §6), several times per handshake. A NodeCertificate is immutable, so sharing one is
+// safe; its memo of signature checks is keyed by issuer object, which the cache also shares, and
+// a result for the same pair of DER encodings cannot change. Bounded in entries and entry size.
+const CERTIFICATE_CACHE_ENTRIES = 256;
+const CERTIFICATE_CACHE_MAX_DER = 16 * 1024;
+
+function certificateCache(): (der: Uint8Array) => ParsedCertificate {
+  // A Map iterates in insertion order: re-inserting on a hit makes the first key the least recently used.
+  const cache = new Map<string, NodeCertificate>();
+  return (der) => {
+    if (der.length > CERTIFICATE_CACHE_MAX_DER) return new NodeCertificate(der, new X509Certificate(der));
+    const key = buf(der).toString('latin1');
+    const hit = cache.get(key);
+    if (hit) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const own = der.slice(); // the entry outlives the caller's buffer
+    const cert = new NodeCertificate(own, new X509Certificate(own));
+    cache.set(key, cert);
+    if (cache.size > CERTIFICATE_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    return cert;
+  };
+}
+
 export interface NodeProvider extends CryptoProvider {
   /** Imports a fixed ephemeral private key (tests replaying RFC 8448 need this). */
   keyShareFromPrivate(group: number, privateKey: Uint8Array): KeyShare | undefined;
 }
 
 export function createNodeProvider(): NodeProvider {
+  const parseCertificate = certificateCache();
   return {
     randomBytes: (n) => u8(randomBytes(n)),
     // Epoch-based like Date.now(), with sub-millisecond resolution for traces.
@@ -294,9 +323,7 @@ export function createNodeProvider(): NodeProvider {
           : { key: buf(key), format: 'der' as const, type: 'pkcs8' as const };
       return signingKey(createPrivateKey(input));
     },
-    parseCertificate(der) {
-      return new NodeCertificate(der, new X509Certificate(der));
-    },
+    parseCertificate,
   };
 }
 

@@ -11,11 +11,6 @@ import { groupInfo } from '../crypto/groups.js';
 // How long a cleanly closed socket waits for the peer's FIN before it is torn down.
 const LINGER_MS = 2000;
 
-// Application writes within one tick are held (corked) on the socket and go out together, up to
-// this many bytes: one writev per batch of records instead of one write syscall per 16 KiB record,
-// which costs more than the record's encryption on loopback. Past it, write() waits for 'drain'.
-const WRITE_BATCH_BYTES = 128 * 1024;
-
 export interface PeerCertificate {
   [key: string]: unknown;
   issuerCertificate?: PeerCertificate;
@@ -36,8 +31,6 @@ export class TLSSocket extends Duplex {
   private pendingInputBytes = 0;
   private readonly isServer: boolean;
   private sawEnd = false;
-  /** The socket is corked until the end of the current tick (see WRITE_BATCH_BYTES). */
-  private corked = false;
 
   constructor(
     readonly socket: Duplex,
@@ -181,26 +174,8 @@ export class TLSSocket extends Duplex {
       return;
     }
     this.handleEvents(conn.takeEvents());
-    this.corkUntilNextTick();
-    this.pump();
-    // Below the batch size the socket's own high-water mark is not the signal; above it, a write
-    // has returned false, so the socket will emit 'drain'.
-    if (this.socket.destroyed || this.socket.writableLength < WRITE_BATCH_BYTES) callback();
+    if (this.pump()) callback();
     else this.socket.once('drain', () => callback());
-  }
-
-  private corkUntilNextTick(): void {
-    if (this.corked || this.socket.destroyed) return;
-    this.corked = true;
-    this.socket.cork();
-    process.nextTick(() => this.flushCorked());
-  }
-
-  /** Hands corked records to the kernel (end() also uncorks; destroy() would drop them). */
-  private flushCorked(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    if (!this.socket.destroyed) this.socket.uncork();
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -215,7 +190,6 @@ export class TLSSocket extends Duplex {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.conn && !this.conn.error) this.pump();
-    this.flushCorked();
     const socket = this.socket;
     if (socket.writableEnded && !socket.destroyed) {
       // Our side is finished (close_notify or a fatal alert, then FIN): keep reading until the

@@ -1,0 +1,162 @@
+// `npm run bench`: handshake's costs as ratios against node:tls measured in the same run.
+//
+//   npm run bench                        everything (about 75 s)
+//   npm run bench -- server bulk         only some groups: server, client, bulk (= send + receive), core
+//   npm run bench -- --seconds=3         longer windows (default 1.5 s after a 0.7 s warm-up)
+//   npm run bench -- --rounds=4          more alternating ours/node rounds (default 2; medians reported)
+//   npm run bench -- --impl=ours         one side only; --key=ecdsa|rsa one certificate type; --mb=N bulk size
+//   node --import tsx bench/run.ts …     the same from source, without compiling
+//
+// Profiling: BENCH_PROFILE=/tmp/p npm run bench -- server --impl=ours writes a V8 CPU profile of
+// the main thread for each measured window (warm-up excluded); summarise one with
+//   node node_modules/.cache/handshake-bench/bench/profile-summary.js /tmp/p/server-ours-ecdsa.cpuprofile --layers
+//
+// Layout: the side under test runs on the main thread; its node:tls counterpart (load generator,
+// server or receiver) runs in one worker thread (bench/peer.ts) and is the same code whether the
+// tested side is ours or node:tls. The machine has two cores: one for each. Each socket
+// measurement is reported twice: per CPU-second of the main thread (its capacity: what the
+// ratio targets refer to, since a node:tls generator cannot saturate a server on one core) and
+// per wall-clock second (capped by the peer, so it drifts towards 1×).
+import { cpus, loadavg } from 'node:os';
+import { generatePki } from '../src/node/certs.js';
+import { coreBulk, coreHandshakes, rawAead, recordProtection } from './core.js';
+import { Peer, type Row, renderTable } from './lib.js';
+import { type Impl, type Pem, type Rate, type Throughput, type Timing, bulkReceive, bulkSend, clientHandshakes, serverHandshakes } from './sockets.js';
+
+const args = process.argv.slice(2);
+const seconds = Number(args.find((a) => a.startsWith('--seconds='))?.slice('--seconds='.length) ?? 1.5);
+const bulkMb = Number(args.find((a) => a.startsWith('--mb='))?.slice('--mb='.length) ?? 256);
+const only = args.find((a) => a.startsWith('--impl='))?.slice('--impl='.length) as 'ours' | 'node' | undefined;
+const groups = new Set(args.filter((a) => !a.startsWith('--')));
+const want = (g: string) => groups.size === 0 || groups.has(g);
+
+const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? 2);
+const timing: Timing = { warmupMs: 700, durationMs: seconds * 1000, concurrency: 8 };
+const BULK = bulkMb * 1024 * 1024;
+const WARMUP_BULK = 32 * 1024 * 1024;
+
+const rows: Row[] = [];
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '—');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * Runs ours and node:tls alternately for `rounds` rounds (so drift such as CPU frequency or a
+ * neighbour's load hits both alike) and returns the per-field median of each.
+ */
+async function compare<T extends object>(run: (impl: Impl) => Promise<T>, n = rounds): Promise<{ ours: T; node: T }> {
+  const results: Record<Impl, T[]> = { ours: [], node: [] };
+  for (let r = 0; r < n; r++) {
+    for (const impl of r % 2 ? (['node', 'ours'] as const) : (['ours', 'node'] as const)) {
+      if (!only || only === impl) results[impl].push(await run(impl));
+    }
+  }
+  const combine = (list: T[]): T => {
+    if (!list.length) return {} as T;
+    const out: Record<string, unknown> = { ...list[0] };
+    for (const k of Object.keys(out)) {
+      if (typeof out[k] === 'number') out[k] = median(list.map((x) => (x as Record<string, number>)[k]!));
+    }
+    return out as T;
+  };
+  return { ours: combine(results.ours), node: combine(results.node) };
+}
+
+const keyFilter = args.find((a) => a.startsWith('--key='))?.slice('--key='.length);
+const pkis: Array<{ label: string; pem: Pem }> = [
+  { label: 'ECDSA P-256', key: 'ecdsa' as const },
+  { label: 'RSA-2048', key: 'rsa' as const },
+]
+  .filter((k) => !keyFilter || keyFilter === k.key)
+  .map(({ label, key }) => ({ label, pem: { label: key, ...generatePki({ leafKeyType: key === 'ecdsa' ? 'ecdsa-p256' : 'rsa-2048' }) } }));
+
+/**
+ * Two rows per socket measurement: the tested thread's capacity (work per second of its CPU
+ * time: the number to compare) and the wall-clock rate (which the shared peer may cap).
+ */
+function socketRows(title: string, unit: string, ours: Partial<Rate & Throughput>, node: Partial<Rate & Throughput>): void {
+  const cpu = (r: Partial<Rate & Throughput>) => r.perBusySecond ?? r.mbPerBusySecond;
+  const wall = (r: Partial<Rate & Throughput>) => r.perSecond ?? r.mbPerSecond;
+  const failed = (ours.failed ?? 0) + (node.failed ?? 0) ? `; failed ${ours.failed ?? 0}/${node.failed ?? 0}` : '';
+  rows.push({ metric: title, ours: Number.NaN, node: undefined, unit: '', note: '' });
+  rows.push({ metric: '  per CPU-second', ours: cpu(ours) ?? Number.NaN, node: cpu(node), unit, note: `${ours.cipher ?? '—'} vs ${node.cipher ?? '—'}${failed}` });
+  rows.push({ metric: '  per wall second', ours: wall(ours) ?? Number.NaN, node: wall(node), unit, note: `thread busy ${pct(ours.busy ?? Number.NaN)} vs ${pct(node.busy ?? Number.NaN)}` });
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const load0 = loadavg()[0]!;
+  log(`handshake bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; TLS 1.3, X25519, TLS_AES_128_GCM_SHA256`);
+  const peer = await Peer.start();
+
+  if (want('server')) {
+    for (const { label, pem } of pkis) {
+      log(`server handshakes, ${label} …`);
+      const { ours, node } = await compare((impl) => serverHandshakes(impl, pem, peer, timing));
+      socketRows(`server full handshakes, ${label} (node:tls clients)`, '/s', ours, node);
+    }
+  }
+
+  if (want('client')) {
+    for (const { label, pem } of pkis) {
+      for (const shared of [false, true]) {
+        log(`client handshakes, ${label}, ${shared ? 'shared context' : 'ca per call'} …`);
+        const { ours, node } = await compare((impl) => clientHandshakes(impl, pem, peer, timing, shared));
+        socketRows(`client full handshakes, ${label}, ${shared ? 'shared ca/context' : 'ca per call'} (node:tls server)`, '/s', ours, node);
+      }
+    }
+  }
+
+  if (want('bulk') || want('send') || want('receive')) {
+    const pem = pkis[0]!.pem;
+    for (const [what, run] of [
+      ['bulk send: server → node:tls client', bulkSend],
+      ['bulk receive: client ← node:tls server', bulkReceive],
+    ] as const) {
+      if (!want('bulk') && !want(run === bulkSend ? 'send' : 'receive')) continue;
+      log(`${what} (${bulkMb} MiB) …`);
+      if (only !== 'node') await run('ours', pem, peer, WARMUP_BULK);
+      if (only !== 'ours') await run('node', pem, peer, WARMUP_BULK);
+      // Transfers are short, so take one more round than the handshake measurements.
+      const { ours, node } = await compare((impl) => run(impl, pem, peer, BULK), rounds + 1);
+      socketRows(`${what}, ${bulkMb} MiB in 16 KiB writes`, 'MB/s', ours, node);
+    }
+  }
+
+  await peer.close();
+
+  const coreRows: Row[] = [];
+  if (want('core')) {
+    log('sans-IO core …');
+    const ms = seconds * 600;
+    for (const { label, pem } of pkis) {
+      coreRows.push({ metric: `in-memory pair handshakes/s, ${label}`, ours: coreHandshakes(pem, 500, ms), node: undefined, unit: '/s', note: 'client + server on one thread' });
+    }
+    coreRows.push({ metric: 'in-memory pair application data', ours: coreBulk(pkis[0]!.pem, 300, ms), node: undefined, unit: 'MB/s', note: '16 KiB writes, both sides' });
+    const ours = recordProtection(300, ms);
+    const raw = rawAead(300, ms);
+    coreRows.push({ metric: 'record seal, 16 KiB AES-128-GCM', ours: ours.seal, node: raw.seal, unit: 'MB/s', note: 'vs bare createCipheriv per record' });
+    coreRows.push({ metric: 'record open, 16 KiB AES-128-GCM', ours: ours.open, node: raw.open, unit: 'MB/s', note: 'vs bare createDecipheriv per record' });
+  }
+
+  const out: string[] = [''];
+  if (rows.length) out.push(renderTable(rows), '');
+  if (coreRows.length) out.push(renderTable(coreRows, ['ours', 'floor', 'ratio']), '');
+  const load = Math.max(load0, loadavg()[0]!);
+  const layout = rows.length
+    ? `; tested side on the main thread, node:tls peer in a worker thread; medians of ${rounds} alternating rounds (bulk ${rounds + 1})`
+    : '';
+  out.push(`(${((performance.now() - started) / 1000).toFixed(0)} s${layout}; load average ${load.toFixed(1)})`);
+  // The bench itself keeps two threads busy; more than that means other work competes for the cores.
+  if (load > cpus().length + 0.5) out.push(`warning: the machine was busy with other work (load ${load.toFixed(1)}); wall-clock rows are unreliable, CPU-second rows less so`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -43,6 +43,19 @@ export function hkdfExpand(provider: CryptoProvider, hash: HashName, prk: Uint8A
 const encoder = new TextEncoder();
 const LABEL_PREFIX = encoder.encode('tls13 ');
 
+// The protocol's labels are a dozen constants; exporter labels come from callers, hence the bound.
+const labelCache = new Map<string, Uint8Array>();
+const MAX_CACHED_LABELS = 64;
+
+function labelToBytes(label: string): Uint8Array {
+  let bytes = labelCache.get(label);
+  if (!bytes) {
+    bytes = encoder.encode(label);
+    if (labelCache.size < MAX_CACHED_LABELS) labelCache.set(label, bytes);
+  }
+  return bytes;
+}
+
 /**
  * RFC 8446 §7.1:
  *   HKDF-Expand-Label(Secret, Label, Context, Length) = HKDF-Expand(Secret, HkdfLabel, Length)
@@ -56,7 +69,7 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const labelBytes = typeof label === 'string' ? encoder.encode(label) : label;
+  const labelBytes = typeof label === 'string' ? labelToBytes(label) : label;
   const fullLabelLength = LABEL_PREFIX.length + labelBytes.length;
   if (fullLabelLength > 255) throw internalError(`HKDF-Expand-Label label of ${fullLabelLength} bytes exceeds 255`);
   if (context.length > 255) throw internalError(`HKDF-Expand-Label context of ${context.length} bytes exceeds 255`);

@@ -7,6 +7,16 @@ import type { Connection } from '../connection.js';
 import type { ConnectionEvent, HandshakeInfo } from '../events.js';
 import type { ParsedCertificate } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
+import { concatBytes } from '../bytes.js';
+
+// Output up to this size is joined into one write; larger batches of records go out corked.
+const SMALL_FLIGHT = 4096;
+
+function totalLength(chunks: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
+}
 
 // How long a cleanly closed socket waits for the peer's FIN before it is torn down.
 const LINGER_MS = 2000;
@@ -149,7 +159,10 @@ export class TLSSocket extends Duplex {
     if (!out.length || this.socket.destroyed) return true;
     let ok = true;
     if (out.length === 1) ok = this.socket.write(out[0]!);
-    else {
+    else if (totalLength(out) <= SMALL_FLIGHT) {
+      // A handshake flight is a few small records: one copy is cheaper than a writev.
+      ok = this.socket.write(concatBytes(out));
+    } else {
       this.socket.cork();
       for (const chunk of out) ok = this.socket.write(chunk);
       this.socket.uncork();

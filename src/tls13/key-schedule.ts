@@ -21,8 +21,35 @@ import { deriveSecret, hkdfExpandLabel, hkdfExtract } from '../crypto/hkdf.js';
 const EMPTY = new Uint8Array(0);
 
 /** Derive-Secret(secret, "derived", ""): the salt for the next stage's extract. */
+const emptyHashes = new WeakMap<CryptoProvider, Map<string, Uint8Array>>();
+
+/** Hash("") per provider and hash: it is used twice per handshake and never changes. */
+function emptyHash(provider: CryptoProvider, suite: Tls13Suite): Uint8Array {
+  let byHash = emptyHashes.get(provider);
+  if (!byHash) emptyHashes.set(provider, (byHash = new Map()));
+  let h = byHash.get(suite.hash);
+  if (!h) byHash.set(suite.hash, (h = provider.hash(suite.hash, EMPTY)));
+  return h;
+}
+
 function derivedSalt(provider: CryptoProvider, suite: Tls13Suite, secret: Uint8Array): Uint8Array {
-  return deriveSecret(provider, suite.hash, secret, 'derived', provider.hash(suite.hash, EMPTY));
+  return deriveSecret(provider, suite.hash, secret, 'derived', emptyHash(provider, suite));
+}
+
+// Without a PSK, Early Secret and Derive-Secret(Early Secret, "derived", "") are constants of the
+// hash (RFC 8446 §7.1); computing them once saves three hash operations per full handshake.
+const noPskStages = new WeakMap<CryptoProvider, Map<string, { early: Uint8Array; derived: Uint8Array }>>();
+
+function noPskStage(provider: CryptoProvider, suite: Tls13Suite): { early: Uint8Array; derived: Uint8Array } {
+  let byHash = noPskStages.get(provider);
+  if (!byHash) noPskStages.set(provider, (byHash = new Map()));
+  let stage = byHash.get(suite.hash);
+  if (!stage) {
+    const early = hkdfExtract(provider, suite.hash, undefined, new Uint8Array(suite.hashLength));
+    stage = { early, derived: derivedSalt(provider, suite, early) };
+    byHash.set(suite.hash, stage);
+  }
+  return stage;
 }
 
 export class EarlySecret {
@@ -34,8 +61,11 @@ export class EarlySecret {
   constructor(provider: CryptoProvider, suite: Tls13Suite, psk?: Uint8Array) {
     this.#provider = provider;
     this.#suite = suite;
-    this.#secret = hkdfExtract(provider, suite.hash, undefined, psk ?? new Uint8Array(suite.hashLength));
+    this.#hasPsk = psk !== undefined;
+    this.#secret = psk ? hkdfExtract(provider, suite.hash, undefined, psk) : noPskStage(provider, suite).early;
   }
+
+  readonly #hasPsk: boolean;
 
   /** "ext binder" for external PSKs, "res binder" for resumption (RFC 8446 §7.1); the context is the empty transcript. */
   binderKey(kind: 'ext' | 'res'): Uint8Array {
@@ -57,7 +87,8 @@ export class EarlySecret {
   handshakeSecret(sharedSecret?: Uint8Array): HandshakeSecret {
     const p = this.#provider;
     const s = this.#suite;
-    const secret = hkdfExtract(p, s.hash, derivedSalt(p, s, this.#secret), sharedSecret ?? new Uint8Array(s.hashLength));
+    const salt = this.#hasPsk ? derivedSalt(p, s, this.#secret) : noPskStage(p, s).derived;
+    const secret = hkdfExtract(p, s.hash, salt, sharedSecret ?? new Uint8Array(s.hashLength));
     return new HandshakeStage(p, s, secret);
   }
 }

@@ -66,6 +66,21 @@ function makeAead(alg: AeadName, key: Uint8Array): Aead {
       c.getAuthTag().copy(out, n);
       return u8(out);
     },
+    sealInto(nonce, aad, parts, out, offset) {
+      const c = createCipheriv(alg as 'aes-128-gcm', k, nonce, opts);
+      let length = 0;
+      for (const part of parts) length += part.length;
+      c.setAAD(aad, { plaintextLength: length });
+      let at = offset;
+      for (const part of parts) {
+        const chunk = c.update(part);
+        out.set(chunk, at);
+        at += chunk.length;
+      }
+      const rest = c.final();
+      out.set(rest, at);
+      out.set(c.getAuthTag(), at + rest.length);
+    },
     open(nonce, aad, ciphertext) {
       if (ciphertext.length < TAG) return null;
       const d = createDecipheriv(alg as 'aes-128-gcm', k, nonce, opts);

@@ -14,6 +14,11 @@ export interface IncrementalHash {
 export interface Aead {
   /** ciphertext || tag */
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Encrypts the concatenation of `parts` and writes ciphertext || tag into `out` at `offset`, so
+   * the record layer can seal content and its trailer without first joining them (DESIGN §6).
+   */
+  sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void;
   /** null when authentication fails. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array | null;
 }

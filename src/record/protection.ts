@@ -114,22 +114,29 @@ export class RecordEncrypter {
       throw internalError(`inner plaintext of ${content.length} bytes plus ${padding} padding exceeds ${MAX_INNER_PLAINTEXT}`);
     }
     const length = innerLength + AEAD_TAG_LENGTH;
-    const record = new Uint8Array(RECORD_HEADER_LENGTH + length); // zero-filled: the padding
+    const record = new Uint8Array(RECORD_HEADER_LENGTH + length);
     writeHeader(record, ContentType.application_data, ProtocolVersion.TLS1_2, length);
     const header = record.subarray(0, RECORD_HEADER_LENGTH);
-    // TLSInnerPlaintext is laid out where its ciphertext will go, so a record costs one buffer of
-    // its own instead of two (DESIGN §6: no per-record copies we can avoid). The AEAD reads it
-    // before we overwrite it below.
-    const inner = record.subarray(RECORD_HEADER_LENGTH, RECORD_HEADER_LENGTH + innerLength);
-    inner.set(content);
-    inner[content.length] = contentType;
-
-    const ciphertext = this.aead.seal(this.seq.nonce(this.iv), header, inner);
-    if (ciphertext.length !== length) throw internalError(`AEAD produced ${ciphertext.length} bytes, expected ${length}`);
+    // TLSInnerPlaintext = content || type || zeros, sealed as two parts straight into the record,
+    // so the content is copied once (DESIGN §6: no per-record copies we can avoid).
+    const trailer = padding === 0 ? TRAILERS[contentType]! : trailerWithPadding(contentType, padding);
+    this.aead.sealInto(this.seq.nonce(this.iv), header, [content, trailer], record, RECORD_HEADER_LENGTH);
     this.seq.advance();
-    record.set(ciphertext, RECORD_HEADER_LENGTH);
     return record;
   }
+}
+
+// The one-byte trailers of unpadded records, by content type.
+const TRAILERS: Record<number, Uint8Array> = {
+  [ContentType.alert]: Uint8Array.of(ContentType.alert),
+  [ContentType.handshake]: Uint8Array.of(ContentType.handshake),
+  [ContentType.application_data]: Uint8Array.of(ContentType.application_data),
+};
+
+function trailerWithPadding(contentType: ContentType, padding: number): Uint8Array {
+  const trailer = new Uint8Array(1 + padding);
+  trailer[0] = contentType;
+  return trailer;
 }
 
 /** Removes protection from records we receive under one traffic key. */

@@ -1,5 +1,6 @@
 import type { TLSError } from './errors.js';
 import type { ParsedCertificate } from './crypto/provider.js';
+import type { OcspResult } from './pki/ocsp.js';
 import type { TraceEvent } from './trace.js';
 
 /** What a finished handshake negotiated. */
@@ -23,6 +24,11 @@ export interface HandshakeInfo {
   authorized: boolean;
   authorizationError: TLSError | undefined;
   helloRetryRequest: boolean;
+  /**
+   * Client: the server's stapled OCSP status for its leaf, verified (RFC 8446 §4.4.2.1); absent
+   * when none was stapled or it could not be checked against an issuer.
+   */
+  ocsp?: OcspResult;
 }
 
 export type ConnectionEvent =

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { runDemo } from './demo.js';
+import { registerVerifyCommand } from './verify.js';
 
 const program = new Command();
 program.name('handshake').description('TLS 1.3 in TypeScript, and a window into every handshake');
@@ -14,6 +15,8 @@ program
   .action(async (opts: { keyType: 'ecdsa-p256' | 'rsa-2048' | 'ed25519'; color: boolean }) => {
     await runDemo({ color: opts.color && pc.isColorSupported, keyType: opts.keyType });
   });
+
+registerVerifyCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`${pc.red('error')}: ${err instanceof Error ? err.message : String(err)}\n`);

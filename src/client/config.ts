@@ -49,6 +49,15 @@ export interface ClientConfig {
   rejectUnauthorized?: boolean;
   /** Our certificate for servers that ask (client authentication). */
   certificate?: { chain: Uint8Array[]; key: SigningKey };
+  /**
+   * Send status_request (RFC 6066 §8) so the server may staple an OCSP response to its leaf
+   * (RFC 8446 §4.4.2.1); a stapled response is verified, a revoked leaf fails with
+   * certificate_revoked, and a must-staple leaf (RFC 7633) without one fails. Default true, as
+   * browsers and Go's crypto/tls always ask: it costs the server nothing when it has no staple.
+   * False: a staple is unsolicited (unsupported_extension) and must-staple is not enforced,
+   * since RFC 7633 §4.2.3 only binds features the ClientHello also offered.
+   */
+  requestOCSP?: boolean;
 }
 
 export interface ResolvedClientConfig {
@@ -67,6 +76,7 @@ export interface ResolvedClientConfig {
   verifier: CertificateVerifier | undefined;
   rejectUnauthorized: boolean;
   certificate: { chain: Uint8Array[]; key: SigningKey } | undefined;
+  requestOCSP: boolean;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -122,5 +132,6 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     verifier: config.verifier,
     rejectUnauthorized,
     certificate: config.certificate,
+    requestOCSP: config.requestOCSP ?? true,
   };
 }

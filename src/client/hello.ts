@@ -23,6 +23,7 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
     legacy_compression_methods: new Uint8Array([0]),
     extensions: {
       ...(config.sni !== undefined ? { server_name: config.sni } : {}),
+      ...(config.requestOCSP ? { status_request: true as const } : {}),
       supported_groups: [...config.groups],
       signature_algorithms: [...config.signatureSchemes],
       ...(config.certSignatureSchemes ? { signature_algorithms_cert: [...config.certSignatureSchemes] } : {}),

@@ -38,6 +38,7 @@ import {
 } from '../handshake/verify.js';
 import type { SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
+import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
 import { EarlySecret, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
   AlertDescription,
@@ -92,6 +93,7 @@ export type ClientState =
       request: CertificateRequest | undefined;
       certificate: CertificateOutcome;
       peerCertificates: Uint8Array[];
+      ocsp: OcspResult | undefined;
     }
   | {
       kind: 'ExpectFinished';
@@ -100,6 +102,7 @@ export type ClientState =
       request: CertificateRequest | undefined;
       certificate: CertificateOutcome;
       peerCertificates: Uint8Array[];
+      ocsp: OcspResult | undefined;
       signature: SignatureVerified;
       signatureScheme: number;
     }
@@ -327,23 +330,48 @@ function onCertificate(
   if (cert.certificate_list.length > MAX_CERTIFICATE_CHAIN) {
     throw new TLSError(AlertDescription.bad_certificate, `server sent more than ${MAX_CERTIFICATE_CHAIN} certificates`);
   }
-  // We never send status_request yet (OCSP stapling is a later issue), so a staple is unsolicited.
-  if (cert.certificate_list.some((e) => e.extensions.unknown.length || e.extensions.status_request !== undefined)) {
+  // RFC 8446 §4.4.2: the server's CertificateEntry extensions must answer ours in the ClientHello
+  // (§4.2: else unsupported_extension); a status answers status_request only when we sent it.
+  const unsolicited = (e: (typeof cert.certificate_list)[number]) =>
+    e.extensions.unknown.length > 0 || (e.extensions.status_request !== undefined && !config.requestOCSP);
+  if (cert.certificate_list.some(unsolicited)) {
     throw new TLSError(AlertDescription.unsupported_extension, 'server sent a certificate extension we did not offer');
   }
   const chain = cert.certificate_list.map((e) => e.cert_data);
+  const time = ctx.provider.now();
   const verifier =
     config.verifier ??
     (() => {
       throw new TLSError(AlertDescription.unknown_ca, 'no trust anchors configured', { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
     });
-  const outcome = verifyPeerCertificate(
+  let outcome = verifyPeerCertificate(
     ctx.provider,
     verifier,
-    { chain, hostname: config.serverName, purpose: 'server', time: ctx.provider.now() },
+    { chain, hostname: config.serverName, purpose: 'server', time },
     config.rejectUnauthorized,
   );
-  ctx.describe(`${chain.length} cert(s), leaf ${outcome.leaf.subject.replace(/\n/g, ', ')}${outcome.authorized ? '' : ` (unverified: ${outcome.error?.code})`}`);
+  let ocsp: OcspResult | undefined;
+  if (config.requestOCSP) {
+    // RFC 8446 §4.4.2.1 lets a server staple statuses for intermediates too; we check the leaf's.
+    const check = checkStapledOcsp({
+      staple: cert.certificate_list[0]!.extensions.status_request,
+      leaf: outcome.leaf,
+      path: outcome.chain,
+      received: chain,
+      time,
+      provider: ctx.provider,
+    });
+    ocsp = check.ocsp;
+    if (check.error) {
+      if (config.rejectUnauthorized) throw check.error;
+      // node:tls semantics, as for the chain: rejectUnauthorized false records the (first) failure.
+      if (outcome.authorized) outcome = { ...outcome, authorized: false, error: check.error };
+    }
+  }
+  ctx.describe(
+    `${chain.length} cert(s), leaf ${outcome.leaf.subject.replace(/\n/g, ', ')}${ocsp ? ` ocsp=${ocsp.status}` : ''}` +
+      `${outcome.authorized ? '' : ` (unverified: ${outcome.error?.code})`}`,
+  );
   state.n.transcript.add(raw);
   return {
     kind: 'ExpectCertificateVerify',
@@ -352,6 +380,7 @@ function onCertificate(
     request: state.request,
     certificate: outcome,
     peerCertificates: chain,
+    ocsp,
   };
 }
 
@@ -408,6 +437,7 @@ const onFinished: Handler<Extract<ClientState, { kind: 'ExpectFinished' }>> = (s
     authorized: state.certificate.authorized,
     authorizationError: state.certificate.error,
     helloRetryRequest: n.helloRetryRequest,
+    ...(state.ocsp ? { ocsp: state.ocsp } : {}),
   };
   ctx.complete(info);
   return {

@@ -5,9 +5,10 @@ import { parseGroupList } from '../crypto/groups.js';
 import { tls13SuiteByName } from '../crypto/suites.js';
 import { verifyCertificate } from '../pki/chain.js';
 import { toDerList } from '../pki/pem.js';
+import { normalizePins } from '../pki/policy.js';
 import { TrustStore } from '../pki/roots.js';
 import { nodeRootTrustStore } from './certs.js';
-import type { CertifiedKey, ServerConfig } from '../server/config.js';
+import { type CertifiedKey, type ServerConfig, checkStaple } from '../server/config.js';
 import { SignatureScheme } from '../wire/codes.js';
 import type { CertificateVerifier } from '../handshake/verify.js';
 
@@ -25,8 +26,34 @@ export interface CommonOptions {
   cert?: PemInput;
   passphrase?: string;
   ca?: PemInput;
+  /**
+   * Certificates trusted in addition to `ca`, or to Node's bundled roots when `ca` is absent: the
+   * per-connection form of node's NODE_EXTRA_CA_CERTS (which adds to the roots, where `ca`
+   * replaces them). Typically a private CA next to the public Web PKI.
+   */
+  extraCA?: PemInput;
+  /**
+   * SPKI SHA-256 pins (base64, optionally "sha256/…", as curl's --pinnedpubkey and RFC 7469): the
+   * validated path must contain a certificate whose public key has one of these hashes, else the
+   * handshake fails with ERR_TLS_PIN_MISMATCH. Pin a CA's key too, to survive leaf renewals.
+   */
+  pinnedSpkiSha256?: readonly string[];
   rejectUnauthorized?: boolean;
   provider?: CryptoProvider;
+  /**
+   * Client (node:tls's TLSSocket option of the same name): send status_request and verify the
+   * server's stapled OCSP response. Unlike node:tls (default false, no verification, an
+   * 'OCSPResponse' event), we default to true and verify; the result is in
+   * `socket.handshakeInfo.ocsp`, and a revoked leaf fails like a bad chain.
+   */
+  requestOCSP?: boolean;
+  /**
+   * Server (createServer, addContext, createSecureContext): the OCSPResponse DER to staple when
+   * the client asks. node:tls has the application answer an 'OCSPRequest' event per handshake;
+   * handshake takes the response up front, like nginx's ssl_stapling_file. With several key/cert
+   * pairs, an array pairs responses with them by position (undefined: no staple for that one).
+   */
+  ocspResponse?: Uint8Array | ReadonlyArray<Uint8Array | undefined>;
 }
 
 export function checkVersions(options: CommonOptions): void {
@@ -78,8 +105,18 @@ export function alpnList(list: CommonOptions['ALPNProtocols']): string[] | undef
 }
 
 const trustCache = new WeakMap<object, TrustStore>();
+const extraTrustCache = new WeakMap<object, { base: TrustStore; store: TrustStore }>();
 
-export function trustStoreFor(ca: PemInput | undefined, provider: CryptoProvider): TrustStore {
+export function trustStoreFor(ca: PemInput | undefined, provider: CryptoProvider, extraCA?: PemInput): TrustStore {
+  if (extraCA !== undefined) {
+    const base = trustStoreFor(ca, provider);
+    const key = typeof extraCA === 'object' ? extraCA : undefined;
+    const cached = key && extraTrustCache.get(key);
+    if (cached?.base === base) return cached.store;
+    const store = base.with(TrustStore.fromDer(toDerList(extraCA as never), provider).anchors);
+    if (key) extraTrustCache.set(key, { base, store });
+    return store;
+  }
   if (ca === undefined) return nodeRootTrustStore(provider);
   const key = typeof ca === 'object' ? ca : undefined;
   const cached = key && trustCache.get(key);
@@ -89,8 +126,9 @@ export function trustStoreFor(ca: PemInput | undefined, provider: CryptoProvider
   return store;
 }
 
-export function makeVerifier(trust: TrustStore, provider: CryptoProvider): CertificateVerifier {
-  return (input) => verifyCertificate({ ...input, trust, provider });
+export function makeVerifier(trust: TrustStore, provider: CryptoProvider, pins?: readonly string[]): CertificateVerifier {
+  const normalized = pins && normalizePins(pins);
+  return (input) => verifyCertificate({ ...input, trust, provider, pins: normalized });
 }
 
 export function clientConfigFrom(
@@ -112,9 +150,10 @@ export function clientConfigFrom(
     ...(ciphers ? { cipherSuites: ciphers } : {}),
     ...(groups ? { groups } : {}),
     ...(sigalgs ? { signatureSchemes: sigalgs } : {}),
-    verifier: makeVerifier(trustStoreFor(options.ca, provider), provider),
+    verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider, options.pinnedSpkiSha256),
     rejectUnauthorized,
     ...(certified ? { certificate: { chain: certified.chain, key: certified.key } } : {}),
+    ...(options.requestOCSP !== undefined ? { requestOCSP: options.requestOCSP } : {}),
   };
 }
 
@@ -126,6 +165,7 @@ export function certifiedKeys(options: CommonOptions, provider: CryptoProvider):
   >;
   const certs = Array.isArray(options.cert) ? options.cert : [options.cert];
   if (keys.length !== certs.length) throw new Error('key and cert must be given in pairs');
+  const staples = ocspResponses(options.ocspResponse, certs.length);
   return keys.map((k, i) => {
     const chain = toDerList(certs[i]!);
     if (!chain.length) throw new Error('cert contains no certificate');
@@ -136,8 +176,20 @@ export function certifiedKeys(options: CommonOptions, provider: CryptoProvider):
       passphrase = k.passphrase ?? passphrase;
     } else pem = typeof k === 'string' ? k : Buffer.from(k).toString();
     const key = provider.loadPrivateKey(pem, passphrase);
-    return { chain, key, leaf: provider.parseCertificate(chain[0]!) };
+    const ocsp = staples[i];
+    const certified: CertifiedKey = { chain, key, leaf: provider.parseCertificate(chain[0]!), ...(ocsp ? { ocsp } : {}) };
+    checkStaple(certified);
+    return certified;
   });
+}
+
+/** `ocspResponse` as one optional staple per key/cert pair. */
+function ocspResponses(option: CommonOptions['ocspResponse'], pairs: number): Array<Uint8Array | undefined> {
+  if (option === undefined) return [];
+  // A Buffer is a Uint8Array: one response, for the first pair.
+  if (option instanceof Uint8Array) return [new Uint8Array(option)];
+  if (option.length > pairs) throw new Error('more OCSP responses than key/cert pairs');
+  return option.map((r) => (r === undefined ? undefined : new Uint8Array(r)));
 }
 
 export interface SecureContext {

@@ -1,23 +1,38 @@
-// Certificate path validation, first version: one greedy path from the leaf to a trust anchor
-// (RFC 5280 §6.1 reduced to signatures, validity periods and basicConstraints cA), then the
-// server identity check (RFC 9525). Errors carry node:tls / OpenSSL codes (./errors.ts).
+// Certificate path building and validation (RFC 5280 §6.1, RFC 4158's depth-first search), then
+// the server identity check (RFC 9525). Errors carry node:tls / OpenSSL codes (./errors.ts).
 //
-// Order of checks follows OpenSSL's X509_verify_cert so the first error reported matches
-// node:tls: build the path (unknown issuer, self-signed, bad signature), then issuer fitness
-// (INVALID_CA), then validity periods from the anchor down to the leaf, then the host name.
+// The peer's certificates are a pool, not a path: they may come out of order, with extras, with
+// the root. From the leaf up, every candidate issuer — a certificate whose subject is the issuer
+// name (as DER) — is tried, trust anchors first, then the received certificates most likely to
+// work (key identifiers agree, valid now). A candidate whose signature, CA rules or constraints
+// fail is dropped and the next one tried (backtracking); a path ends at an anchor, matched by
+// subject and public key, never because a received certificate claims to be a root. The first
+// complete path that satisfies every rule (and the pins) is the one returned.
 //
-// Not yet (a later issue): backtracking over alternative issuers, keyUsage / extendedKeyUsage,
-// pathLenConstraint, name constraints, policies, revocation (OCSP, CRL).
+// Checked along the way, for every certificate on the path (policy.ts): time, keys, signature
+// digests, critical extensions; for issuers the CA rules, pathLenConstraint, extendedKeyUsage and
+// nameConstraints over everything below them. The leaf's own checks come first: a leaf that is
+// unacceptable in itself fails before any issuer is looked for.
+//
+// When no path works, the error reported is the one from the deepest position reached, so it
+// names the furthest problem rather than the first dead end; a complete path refused only by the
+// pins counts as deepest of all. At equal depth an error about a real candidate (bad signature,
+// expired, a broken CA rule) beats "no issuer found", and otherwise the first encountered (the
+// most preferred candidate) wins.
+//
+// Work is bounded: MAX_PATH_LENGTH certificates on a path, MAX_SIGNATURE_CHECKS signature
+// verifications per validation (exceeding it fails with CERT_CHAIN_TOO_LONG).
 import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
-import type { TLSError } from '../errors.js';
+import { TLSError } from '../errors.js';
 import { MAX_CERTIFICATE_CHAIN, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS } from '../limits.js';
-import { CERT_ERRORS, certError } from './errors.js';
+import { type CertificateInfo, certificateInfo, sameBytes, spkiSha256 } from './certificate.js';
+import { CERT_ERRORS, type CertErrorCode, certError } from './errors.js';
 import { matchesHostname, parseIpAddress } from './hostname.js';
+import { type CertificatePurpose, checkEndEntity, checkIssuer, checkMinRsaBits, checkPins, normalizePins } from './policy.js';
 import type { TrustStore } from './roots.js';
 
 export { MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS };
-
-export type CertificatePurpose = 'server' | 'client';
+export type { CertificatePurpose };
 
 /** The chain actually used, leaf first, ending with the trust anchor. */
 export interface VerifiedChain {
@@ -34,6 +49,10 @@ export interface VerifyCertificateOptions {
   /** Validation time, ms since the epoch (from the provider's clock, so tests can fix it). */
   time: number;
   provider: CryptoProvider;
+  /** SPKI SHA-256 pins, base64 as normalizePins returns them; one certificate on the path must match. */
+  pins?: readonly string[] | undefined;
+  /** Smallest RSA modulus accepted (default MIN_RSA_BITS, 2048). */
+  minRsaBits?: number | undefined;
 }
 
 export interface CertificateCheck {
@@ -41,6 +60,18 @@ export interface CertificateCheck {
   hostname?: string | undefined;
   purpose: CertificatePurpose;
   time: number;
+}
+
+export interface BuildPathOptions {
+  leaf: ParsedCertificate;
+  /** Other certificates that may be intermediates, in any order. */
+  pool: readonly ParsedCertificate[];
+  trust: TrustStore;
+  time: number;
+  purpose: CertificatePurpose;
+  provider: CryptoProvider;
+  pins?: readonly string[] | undefined;
+  minRsaBits?: number | undefined;
 }
 
 function parseChain(chain: readonly Uint8Array[], provider: CryptoProvider): ParsedCertificate[] {
@@ -56,80 +87,173 @@ function parseChain(chain: readonly Uint8Array[], provider: CryptoProvider): Par
   });
 }
 
-const withinValidity = (cert: ParsedCertificate, time: number) => cert.notBefore <= time && time <= cert.notAfter;
+interface Candidate {
+  cert: ParsedCertificate;
+  anchor: boolean;
+  /** The parsed view, or why it does not parse. */
+  info: CertificateInfo | TLSError;
+  /** 2: key identifiers agree; 1: one is missing; 0: they differ (a namesake, RFC 5280 §4.2.1.1). */
+  keyMatch: number;
+  validNow: boolean;
+}
+
+const parsedOrError = (cert: ParsedCertificate): CertificateInfo | TLSError => {
+  try {
+    return certificateInfo(cert);
+  } catch (err) {
+    if (err instanceof TLSError) return err;
+    throw err;
+  }
+};
+
+const samePublicIdentity = (a: CertificateInfo, b: CertificateInfo) => sameBytes(a.subjectDer, b.subjectDer) && sameBytes(a.spki, b.spki);
+
+class PathBuilder {
+  private signatureBudget = MAX_SIGNATURE_CHECKS;
+  private best: { error: TLSError; rank: number } | undefined;
+
+  constructor(private readonly options: BuildPathOptions) {}
+
+  build(): ParsedCertificate[] {
+    const { leaf, trust, time, purpose, minRsaBits } = this.options;
+    const leafInfo = certificateInfo(leaf);
+    const leafAnchor = trust.anchorFor(leaf);
+    checkEndEntity(leafInfo, { purpose, time, isAnchor: leafAnchor !== undefined, minRsaBits });
+    // A trusted leaf is a path on its own (RFC 5280 §6.1: a path of length one). Should the pins
+    // not match it, a longer path through its issuers may still carry a pinned key.
+    if (leafAnchor && this.complete([leafInfo])) return [leaf];
+    const path = this.extend([leaf], [leafInfo]);
+    if (path) return path;
+    throw this.best?.error ?? certError('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  }
+
+  private record(error: TLSError, depth: number, specific: boolean): void {
+    const rank = depth * 2 + (specific ? 1 : 0);
+    if (!this.best || rank > this.best.rank) this.best = { error, rank };
+  }
+
+  private signedBy(cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
+    if (this.signatureBudget-- <= 0) throw certError('CERT_CHAIN_TOO_LONG', 'too many signature checks while building the certificate path');
+    return cert.verifySignedBy(issuer);
+  }
+
+  /** Pins hold for the finished path; a miss is recorded as the furthest failure and the search goes on. */
+  private complete(infos: readonly CertificateInfo[]): boolean {
+    const pins = this.options.pins;
+    if (!pins?.length) return true;
+    try {
+      checkPins(
+        infos.map((info) => spkiSha256(info, this.options.provider)),
+        pins,
+      );
+      return true;
+    } catch (err) {
+      if (!(err instanceof TLSError)) throw err;
+      this.record(err, MAX_PATH_LENGTH + 1, true);
+      return false;
+    }
+  }
+
+  /** Issuer candidates of `info`, anchors first, then the most promising received ones. */
+  private candidates(current: ParsedCertificate, info: CertificateInfo, onPath: readonly CertificateInfo[]): Candidate[] {
+    const { trust, pool, time } = this.options;
+    const out: Candidate[] = [];
+    const consider = (cert: ParsedCertificate, anchor: boolean) => {
+      // The provider's name string is an index; the DER comparison decides (RFC 5280 §7.1).
+      if (cert.subject !== current.issuer) return;
+      const parsed = parsedOrError(cert);
+      if (parsed instanceof TLSError) {
+        // An unparseable anchor anchors nothing; an unparseable received one may still be the
+        // issuer, and then its error is the one to report.
+        if (!anchor) out.push({ cert, anchor, info: parsed, keyMatch: 1, validNow: false });
+        return;
+      }
+      if (!sameBytes(parsed.subjectDer, info.issuerDer)) return;
+      // RFC 4158 §2.4.2: a certificate already on the path (same name and key) would loop.
+      if (onPath.some((c) => samePublicIdentity(c, parsed))) return;
+      // A received self-issued copy of an anchor leads nowhere but to the anchor, tried already.
+      if (!anchor && parsed.selfIssued && trust.anchorFor(cert)) return;
+      const aki = info.authorityKeyIdentifier;
+      const ski = parsed.subjectKeyIdentifier;
+      const keyMatch = aki && ski ? (sameBytes(aki, ski) ? 2 : 0) : 1;
+      out.push({ cert, anchor, info: parsed, keyMatch, validNow: parsed.notBefore <= time && time <= parsed.notAfter });
+    };
+    for (const anchor of trust.issuersOf(current)) consider(anchor, true);
+    const seen = new Set<string>();
+    for (const cert of pool) {
+      if (seen.has(cert.fingerprint256)) continue;
+      seen.add(cert.fingerprint256);
+      consider(cert, false);
+    }
+    const score = (c: Candidate) => (c.anchor ? 8 : 0) + c.keyMatch * 2 + (c.validNow ? 1 : 0);
+    // Array.prototype.sort is stable: equal scores keep the peer's order.
+    return out.sort((a, b) => score(b) - score(a));
+  }
+
+  /** Depth-first from the last certificate of `path`; returns a complete path or undefined. */
+  private extend(path: readonly ParsedCertificate[], infos: readonly CertificateInfo[]): ParsedCertificate[] | undefined {
+    const { purpose, time, minRsaBits } = this.options;
+    const depth = path.length - 1;
+    const current = path[depth]!;
+    const info = infos[depth]!;
+    let selfSigned: boolean | undefined;
+    const isSelfSigned = () => (selfSigned ??= info.selfIssued && this.signedBy(current, current));
+    let realCandidate = false;
+
+    for (const candidate of this.candidates(current, info, infos)) {
+      if (!this.signedBy(current, candidate.cert)) {
+        // A bad signature only when the candidate really looks like the issuer (key identifiers
+        // agree or are absent, as OpenSSL's X509_check_issued); a namesake is just not the issuer.
+        // A self-signed certificate verifies under its own key only, so nothing else is its issuer.
+        if (candidate.keyMatch > 0 && !isSelfSigned()) {
+          realCandidate = true;
+          this.record(certError('CERT_SIGNATURE_FAILURE'), depth + 1, true);
+        }
+        continue;
+      }
+      realCandidate = true;
+      const candidateInfo = candidate.info;
+      if (candidateInfo instanceof TLSError) {
+        this.record(candidateInfo, depth + 1, true);
+        continue;
+      }
+      try {
+        checkIssuer(candidateInfo, infos, { purpose, time, isAnchor: candidate.anchor, minRsaBits });
+      } catch (err) {
+        if (!(err instanceof TLSError)) throw err;
+        this.record(err, depth + 1, true);
+        continue;
+      }
+      const nextPath = [...path, candidate.cert];
+      const nextInfos = [...infos, candidateInfo];
+      if (candidate.anchor) {
+        if (this.complete(nextInfos)) return nextPath;
+        continue;
+      }
+      if (nextPath.length >= MAX_PATH_LENGTH) {
+        this.record(certError('CERT_CHAIN_TOO_LONG', `no trust anchor within ${MAX_PATH_LENGTH} certificates`), depth + 1, true);
+        continue;
+      }
+      const found = this.extend(nextPath, nextInfos);
+      if (found) return found;
+    }
+
+    if (!realCandidate) {
+      let code: CertErrorCode;
+      if (isSelfSigned()) code = depth === 0 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN';
+      else code = depth === 0 ? 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
+      this.record(certError(code), depth + 1, false);
+    }
+    return undefined;
+  }
+}
 
 /**
- * Issuer candidates, most promising first: key identifiers match (isIssuedBy), then CA, then
- * currently valid. Only an ordering — unfit candidates stay so the error names the real problem.
+ * Builds and validates a path from `leaf` to an anchor in `trust` (see the header). Returns it,
+ * leaf first, anchor last; throws a TLSError whose code is a key of CERT_ERRORS.
  */
-function rank(candidates: readonly ParsedCertificate[], subject: ParsedCertificate, time: number): ParsedCertificate[] {
-  const score = (c: ParsedCertificate) => (subject.isIssuedBy(c) ? 4 : 0) + (c.isCA ? 2 : 0) + (withinValidity(c, time) ? 1 : 0);
-  return candidates
-    .map((c) => ({ c, s: score(c) }))
-    .sort((a, b) => b.s - a.s)
-    .map(({ c }) => c);
-}
-
-function buildPath(received: readonly ParsedCertificate[], trust: TrustStore, time: number): ParsedCertificate[] {
-  const leaf = received[0]!;
-  const path = [leaf];
-  const onPath = new Set([leaf.fingerprint256]);
-  let budget = MAX_SIGNATURE_CHECKS;
-  const signedBy = (cert: ParsedCertificate, issuer: ParsedCertificate): boolean => {
-    if (budget-- <= 0) throw certError('CERT_CHAIN_TOO_LONG', 'too many signature checks while building the certificate path');
-    return cert.verifySignedBy(issuer);
-  };
-
-  for (let current = leaf; ; ) {
-    // A received certificate that is itself an anchor ends the path; further up it is replaced by
-    // the trusted copy, whose validity then counts. A self-signed one not in the store does not.
-    const anchor = trust.anchorFor(current);
-    if (anchor) {
-      if (path.length > 1) path[path.length - 1] = anchor;
-      return path;
-    }
-    if (path.length >= MAX_PATH_LENGTH) throw certError('CERT_CHAIN_TOO_LONG');
-
-    // RFC 5280 §6.1.3 (a)(1), (a)(4): the issuer's subject names it and its key verifies the signature.
-    // Anchors first, so a chain that also carries a cross-signed copy of a root stops at the root.
-    const anchorCandidates = trust.issuersOf(current);
-    const trusted = rank(anchorCandidates, current, time).find((a) => signedBy(current, a));
-    if (trusted) {
-      path.push(trusted);
-      return path;
-    }
-    const receivedCandidates = received.filter((c) => c.subject === current.issuer && !onPath.has(c.fingerprint256));
-    const next = rank(receivedCandidates, current, time).find((c) => signedBy(current, c));
-    if (!next) {
-      if (current.issuer === current.subject && signedBy(current, current)) {
-        throw certError(path.length === 1 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN');
-      }
-      // A bad signature only when some candidate really looks like the issuer (name and key
-      // identifiers agree, OpenSSL's X509_check_issued); a mere namesake is an unknown issuer.
-      if ([...anchorCandidates, ...receivedCandidates].some((c) => current.isIssuedBy(c))) throw certError('CERT_SIGNATURE_FAILURE');
-      throw certError(path.length === 1 ? 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' : 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
-    }
-    path.push(next);
-    onPath.add(next.fingerprint256);
-    current = next;
-  }
-}
-
-function checkIssuers(path: readonly ParsedCertificate[]): void {
-  // RFC 5280 §6.1.4 (k): every issuer on the path must assert basicConstraints cA.
-  for (let i = 1; i < path.length; i++) {
-    if (!path[i]!.isCA) throw certError('INVALID_CA');
-  }
-}
-
-function checkValidity(path: readonly ParsedCertificate[], time: number): void {
-  // RFC 5280 §4.1.2.5: the period runs from notBefore through notAfter, inclusive. Checked from
-  // the anchor down, as OpenSSL does, so the error names the highest failing certificate.
-  for (let i = path.length - 1; i >= 0; i--) {
-    const cert = path[i]!;
-    if (time < cert.notBefore) throw certError('CERT_NOT_YET_VALID');
-    if (time > cert.notAfter) throw certError('CERT_HAS_EXPIRED');
-  }
+export function buildPath(options: BuildPathOptions): ParsedCertificate[] {
+  return new PathBuilder(options).build();
 }
 
 /** node:tls's checkServerIdentity wording, so messages read the same as with node:tls. */
@@ -142,31 +266,52 @@ function identityError(leaf: ParsedCertificate, hostname: string): TLSError {
   return certError('ERR_TLS_CERT_ALTNAME_INVALID', prefix + reason);
 }
 
+/** RFC 9525 §6: the server's leaf must name the host or IP address the client meant. */
+export function checkIdentity(leaf: ParsedCertificate, hostname: string): void {
+  if (!matchesHostname(leaf, hostname)) throw identityError(leaf, hostname);
+}
+
 /**
  * The one entry the handshake calls. Validates `chain` to an anchor in `trust` at `time`; for
  * purpose 'server' also checks `hostname` (a client certificate has no name to check against).
  * Returns the path used or throws a TLSError whose code is a key of CERT_ERRORS.
  */
 export function verifyCertificate(options: VerifyCertificateOptions & { purpose: CertificatePurpose }): VerifiedChain {
-  const received = parseChain(options.chain, options.provider);
-  const path = buildPath(received, options.trust, options.time);
-  checkIssuers(path);
-  checkValidity(path, options.time);
-  const leaf = received[0]!;
-  if (options.purpose === 'server' && options.hostname && !matchesHostname(leaf, options.hostname)) {
-    throw identityError(leaf, options.hostname);
-  }
-  return { leaf, path };
+  const [leaf, ...pool] = parseChain(options.chain, options.provider);
+  const path = buildPath({
+    leaf: leaf!,
+    pool,
+    trust: options.trust,
+    time: options.time,
+    purpose: options.purpose,
+    provider: options.provider,
+    pins: options.pins,
+    minRsaBits: options.minRsaBits,
+  });
+  if (options.purpose === 'server' && options.hostname) checkIdentity(leaf!, options.hostname);
+  return { leaf: leaf!, path };
 }
 
 export function verifyServerCertificate(options: VerifyCertificateOptions): VerifiedChain {
   return verifyCertificate({ ...options, purpose: 'server' });
 }
 
+export interface VerifierOptions {
+  /** SPKI SHA-256 pins (normalizePins): one certificate on the path must match. */
+  pins?: readonly string[] | undefined;
+  /**
+   * Smallest RSA modulus accepted, default MIN_RSA_BITS (2048), at least MIN_RSA_BITS_FLOOR (1024).
+   * Lowering it is for test vectors and legacy private PKIs (RFC 8448's server key has 1024 bits).
+   */
+  minRsaBits?: number | undefined;
+}
+
 /**
- * Binds a store and provider into the function shape the handshake takes as its verifier
- * (handshake/verify.ts `CertificateVerifier`).
+ * Binds a store, provider and options into the function shape the handshake takes as its
+ * verifier (handshake/verify.ts `CertificateVerifier`). Options are checked here, once.
  */
-export function createCertificateVerifier(trust: TrustStore, provider: CryptoProvider): (check: CertificateCheck) => VerifiedChain {
-  return (check) => verifyCertificate({ ...check, trust, provider });
+export function createCertificateVerifier(trust: TrustStore, provider: CryptoProvider, options: VerifierOptions = {}): (check: CertificateCheck) => VerifiedChain {
+  const pins = options.pins && normalizePins(options.pins);
+  const minRsaBits = options.minRsaBits === undefined ? undefined : checkMinRsaBits(options.minRsaBits);
+  return (check) => verifyCertificate({ ...check, trust, provider, pins, minRsaBits });
 }

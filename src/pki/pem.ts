@@ -7,7 +7,7 @@ export type CertificateInput = string | Uint8Array | ReadonlyArray<string | Uint
 const PEM_BLOCK = /-----BEGIN ([\x21-\x2c\x2e-\x7e](?:[\x21-\x2c\x2e-\x7e ]*[\x21-\x2c\x2e-\x7e])?)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-function base64ToBytes(text: string): Uint8Array {
+export function base64ToBytes(text: string): Uint8Array {
   if (text.length % 4 !== 0 || !BASE64.test(text)) throw new Error('PEM block is not valid base64');
   const binary = atob(text);
   const out = new Uint8Array(binary.length);
@@ -15,7 +15,7 @@ function base64ToBytes(text: string): Uint8Array {
   return out;
 }
 
-function bytesToBase64(bytes: Uint8Array): string {
+export function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
   // Chunked so String.fromCharCode never gets more arguments than the engine allows.
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -1,12 +1,23 @@
 // Trust anchors (RFC 5280 §6.1.1 (d)): a subject name and a public key we accept without proof.
 // We keep them as whole certificates because that is what node:tls's `ca` and
-// `tls.rootCertificates` hold; only the subject and key are used to anchor a path.
+// `tls.rootCertificates` hold; a path is anchored by subject name and key (SPKI) alone, and the
+// CA rules of policy.ts then hold the anchor to its own extensions.
 //
 // Caching: parsing Node's ~150 bundled roots costs ≈ 30 ms, so a store must be built once per
 // process and reused. The core keeps no global state (DESIGN.md §1), so that cache lives in the
 // Node adapter (`nodeRootTrustStore()` in src/node/certs.ts); this module never caches.
 import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
+import { type CertificateInfo, certificateInfo, sameBytes } from './certificate.js';
 import { pemToDer } from './pem.js';
+
+/** The policy view, or undefined for an anchor whose extensions do not parse (it then anchors nothing). */
+function infoOrUndefined(cert: ParsedCertificate): CertificateInfo | undefined {
+  try {
+    return certificateInfo(cert);
+  } catch {
+    return undefined;
+  }
+}
 
 export class TrustStore {
   readonly anchors: readonly ParsedCertificate[];
@@ -49,6 +60,11 @@ export class TrustStore {
     );
   }
 
+  /** This store's anchors and `more` (node's NODE_EXTRA_CA_CERTS idea: add to the roots, keep them). */
+  with(more: Iterable<ParsedCertificate>): TrustStore {
+    return new TrustStore([...this.anchors, ...more]);
+  }
+
   get size(): number {
     return this.anchors.length;
   }
@@ -59,21 +75,20 @@ export class TrustStore {
   }
 
   /**
-   * The anchor `cert` stands for, if any: the same DER, or the same subject and public key
-   * (a re-issued or cross-signed copy of a root, which anchors a path just as well).
+   * The anchor `cert` stands for, if any: the same subject name and public key (RFC 5280 §6.1.1 (d):
+   * an anchor is a name and a key). A re-issued or cross-signed copy of a root anchors as well as
+   * the root; a certificate that merely has a root's name does not.
    */
   anchorFor(cert: ParsedCertificate): ParsedCertificate | undefined {
     const exact = this.byFingerprint.get(cert.fingerprint256);
     if (exact) return exact;
     const named = this.bySubject.get(cert.subject);
     if (!named) return undefined;
-    // ParsedCertificate exposes no key bytes, so key equality is shown by signatures: a
-    // self-signed anchor's signature verifies under `cert`'s key only if the keys are equal;
-    // likewise a self-signed `cert` verifies under the anchor's key.
-    return named.find(
-      (anchor) =>
-        (anchor.issuer === anchor.subject && anchor.verifySignedBy(cert)) ||
-        (cert.issuer === cert.subject && cert.verifySignedBy(anchor)),
-    );
+    const info = infoOrUndefined(cert);
+    if (!info) return undefined;
+    return named.find((anchor) => {
+      const a = infoOrUndefined(anchor);
+      return a !== undefined && sameBytes(a.subjectDer, info.subjectDer) && sameBytes(a.spki, info.spki);
+    });
   }
 }

@@ -11,6 +11,12 @@ export interface CertifiedKey {
   chain: Uint8Array[];
   key: SigningKey;
   leaf: ParsedCertificate;
+  /**
+   * An OCSPResponse (DER) for `leaf`, stapled in its CertificateEntry when the client sent
+   * status_request (RFC 8446 §4.4.2.1, RFC 6066 §8). Sent as configured: refreshing it before
+   * nextUpdate is the application's job, as with nginx's ssl_stapling_file.
+   */
+  ocsp?: Uint8Array;
 }
 
 export interface ServerConfig {
@@ -54,8 +60,15 @@ export interface ResolvedServerConfig {
   honorCipherOrder: boolean;
 }
 
+/** RFC 6066 §8 CertificateStatus: opaque OCSPResponse<1..2^24-1>. */
+export function checkStaple(certified: CertifiedKey): void {
+  const n = certified.ocsp?.length;
+  if (n !== undefined && (n < 1 || n > 0xffffff)) throw new Error('an OCSP response to staple must have 1 to 2^24-1 bytes');
+}
+
 export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig {
   if (!config.certificates.length && !config.selectCertificates) throw new Error('a server needs at least one certificate');
+  for (const c of config.certificates) checkStaple(c);
   const recordSizeLimit = config.recordSizeLimit ?? MAX_INNER_PLAINTEXT;
   if (!Number.isInteger(recordSizeLimit) || recordSizeLimit < MIN_RECORD_SIZE_LIMIT || recordSizeLimit > MAX_INNER_PLAINTEXT) {
     // RFC 8449 §4: at least 64, and at most what TLS 1.3 allows (2^14 + 1).

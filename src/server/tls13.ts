@@ -299,14 +299,20 @@ function serverFlight(
       ENCRYPTED_EXTENSIONS_ENCODING,
     ),
   );
+  // RFC 8446 §4.4.2.1: the status goes in the leaf's CertificateEntry, only if the client asked.
+  // (An empty one, which selectCertificates could hand us unchecked, cannot be encoded: RFC 6066 §8.)
+  const staple = ch.extensions.status_request && certified.ocsp?.length ? certified.ocsp : undefined;
   transcript.add(
     ctx.send(
       {
         type: 'certificate',
         certificate_request_context: new Uint8Array(0),
-        certificate_list: certified.chain.map((cert_data) => ({ cert_data, extensions: { unknown: [] } })),
+        certificate_list: certified.chain.map((cert_data, i) => ({
+          cert_data,
+          extensions: i === 0 && staple ? { status_request: staple, unknown: [] } : { unknown: [] },
+        })),
       },
-      `${certified.chain.length} cert(s)`,
+      `${certified.chain.length} cert(s)${staple ? ' +OCSP staple' : ''}`,
     ),
   );
   const signature = certified.key.sign(scheme, certificateVerifyContent('server', transcript.current()));

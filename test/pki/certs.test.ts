@@ -8,19 +8,26 @@ import {
   ExtendedKeyUsage,
   KeyUsage,
   KeyUsageFlags,
+  NameConstraints,
   id_ce_basicConstraints,
   id_ce_extKeyUsage,
   id_ce_keyUsage,
+  id_ce_nameConstraints,
   id_kp_clientAuth,
   id_kp_serverAuth,
 } from '@peculiar/asn1-x509';
 import { SignatureScheme } from '../../src/wire/codes.js';
-import { type IssuedCertificate, type KeyType, cachedPki, generateSelfSigned, parse, provider } from '../helpers/pki.js';
+import { type IssuedCertificate, type KeyType, cachedPki, generateSelfSigned, issueCertificate, parse, provider } from '../helpers/pki.js';
 
 function extensionsOf(cert: IssuedCertificate) {
   const parsed = AsnConvert.parse(cert.der, Certificate);
   const find = (id: string) => parsed.tbsCertificate.extensions?.find((e) => e.extnID === id);
   return {
+    all: () => Array.from(parsed.tbsCertificate.extensions ?? [], (e) => ({ id: e.extnID, critical: e.critical, value: new Uint8Array(e.extnValue.buffer) })),
+    nameConstraints: () => {
+      const e = find(id_ce_nameConstraints);
+      return e && { critical: e.critical, value: AsnConvert.parse(e.extnValue, NameConstraints) };
+    },
     basicConstraints: () => {
       const e = find(id_ce_basicConstraints);
       return e && { critical: e.critical, value: AsnConvert.parse(e.extnValue, BasicConstraints) };
@@ -124,5 +131,82 @@ describe('generatePki', () => {
     assert.equal(parse(cachedPki({ intermediateIsCA: false }).intermediate).isCA, false);
     const leafAsCA = cachedPki({ leafAsIssuer: true });
     assert.ok(parse(leafAsCA.leafIssuedByLeaf!).verifySignedBy(parse(leafAsCA.leaf)));
+  });
+});
+
+describe('issueCertificate defect and policy options', () => {
+  const ca = issueCertificate({ commonName: 'options CA', isCA: true });
+
+  test('pathLength, and basicConstraints left out', () => {
+    assert.equal(extensionsOf(issueCertificate({ isCA: true, pathLength: 2 })).basicConstraints()?.value.pathLenConstraint, 2);
+    assert.equal(extensionsOf(issueCertificate({ isCA: true, basicConstraints: false })).basicConstraints(), undefined);
+  });
+
+  test('extendedKeyUsage as a list of purposes, or none', () => {
+    assert.deepEqual(extensionsOf(issueCertificate({ extendedKeyUsage: [id_kp_clientAuth] })).extendedKeyUsage(), [id_kp_clientAuth]);
+    assert.equal(extensionsOf(issueCertificate({ extendedKeyUsage: false })).extendedKeyUsage(), undefined);
+  });
+
+  test('nameConstraints, critical, with dNSName, CIDR iPAddress, rfc822Name and directoryName subtrees', () => {
+    const cert = issueCertificate({
+      isCA: true,
+      nameConstraints: { permitted: [{ dns: 'example.com' }, { ip: '10.0.0.0/8' }, { ip: '2001:db8::/32' }], excluded: [{ email: 'example.org' }, { directoryName: { organization: 'x' } }] },
+    });
+    const nc = extensionsOf(cert).nameConstraints();
+    assert.equal(nc?.critical, true);
+    assert.deepEqual(
+      Array.from(nc?.value.permittedSubtrees ?? [], (t) => t.base.dNSName ?? t.base.iPAddress),
+      ['example.com', '10.0.0.0/8', '2001:db8::/32'],
+    );
+    assert.equal(nc?.value.excludedSubtrees?.[0]?.base.rfc822Name, 'example.org');
+    assert.ok(nc?.value.excludedSubtrees?.[1]?.base.directoryName);
+  });
+
+  test('signatureHash picks the digest, which node:crypto then verifies', () => {
+    for (const [hash, oid] of [['sha1', '1.2.840.10045.4.1'], ['sha384', '1.2.840.10045.4.3.3']] as const) {
+      const cert = issueCertificate({ signatureHash: hash }, ca);
+      assert.equal(AsnConvert.parse(cert.der, Certificate).signatureAlgorithm.algorithm, oid);
+      assert.ok(new X509Certificate(cert.der).verify(new X509Certificate(ca.der).publicKey));
+    }
+    const rsa = issueCertificate({ keyType: 'rsa-2048', isCA: true });
+    const md5 = issueCertificate({ signatureHash: 'md5' }, rsa);
+    assert.equal(AsnConvert.parse(md5.der, Certificate).signatureAlgorithm.algorithm, '1.2.840.113549.1.1.4');
+    assert.throws(() => issueCertificate({ signatureHash: 'md5' }, ca), /ECDSA cannot sign with md5/);
+  });
+
+  test('rsaBits and namedCurve choose the key', () => {
+    assert.equal(new X509Certificate(issueCertificate({ keyType: 'rsa-2048', rsaBits: 1024 }).der).publicKey.asymmetricKeyDetails?.modulusLength, 1024);
+    assert.equal(new X509Certificate(issueCertificate({ namedCurve: 'secp256k1' }).der).publicKey.asymmetricKeyDetails?.namedCurve, 'secp256k1');
+  });
+
+  test('version 1: no extensions at all', () => {
+    const v1 = AsnConvert.parse(issueCertificate({ version: 1, isCA: true, dnsNames: ['x.example'] }).der, Certificate);
+    assert.equal(v1.tbsCertificate.version, 0);
+    assert.equal(v1.tbsCertificate.extensions, undefined);
+  });
+
+  test('extraExtensions are appended as given, duplicates included', () => {
+    const value = new Uint8Array([0x05, 0x00]);
+    const ids = extensionsOf(issueCertificate({ extraExtensions: [{ id: '1.2.3.4', critical: true, value }, { id: '1.2.3.4', value }] }))
+      .all()
+      .filter((e) => e.id === '1.2.3.4');
+    assert.deepEqual(ids, [{ id: '1.2.3.4', critical: true, value }, { id: '1.2.3.4', critical: false, value }]);
+  });
+
+  test('mustStaple adds the RFC 7633 TLS feature status_request', () => {
+    const feature = extensionsOf(issueCertificate({ mustStaple: true })).all().find((e) => e.id === '1.3.6.1.5.5.7.1.24');
+    assert.deepEqual(feature, { id: '1.3.6.1.5.5.7.1.24', critical: false, value: Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0x05]) });
+  });
+
+  test('emails and uris become rfc822Name and uniformResourceIdentifier SANs', () => {
+    const cert = issueCertificate({ dnsNames: ['a.example'], emails: ['ops@example.com'], uris: ['https://example.com/x'] });
+    assert.equal(new X509Certificate(cert.der).subjectAltName, 'DNS:a.example, email:ops@example.com, URI:https://example.com/x');
+  });
+
+  test('generatePki passes per-certificate options through', () => {
+    const pki = cachedPki({ root: { pathLength: 1 }, intermediate: { extendedKeyUsage: [id_kp_serverAuth] }, leaf: { dnsNames: ['svc.example'] } });
+    assert.equal(extensionsOf(pki.root).basicConstraints()?.value.pathLenConstraint, 1);
+    assert.deepEqual(extensionsOf(pki.intermediate).extendedKeyUsage(), [id_kp_serverAuth]);
+    assert.deepEqual(parse(pki.leaf).dnsNames, ['svc.example']);
   });
 });

@@ -108,8 +108,8 @@ describe('agrees with node:tls', () => {
     expected: 'INVALID_PURPOSE',
     ours: 'INVALID_CA',
   });
-  // The leaf's keyUsage lacks keyCertSign; node:tls ends with X509_V_ERR_UNSPECIFIED. We name the
-  // problem (keyUsage itself is checked by a later issue).
+  // The leaf is cA false and its keyUsage lacks keyCertSign; node:tls ends with X509_V_ERR_UNSPECIFIED.
+  // We name the first problem: basicConstraints (RFC 5280 §6.1.4 (k)) is checked before keyUsage ((n)).
   const leafAsCA = cachedPki({ leafAsIssuer: true });
   cases.push({
     name: 'a leaf used as a CA',

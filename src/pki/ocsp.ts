@@ -1,0 +1,599 @@
+// OCSP responses stapled in TLS 1.3 (RFC 8446 §4.4.2.1, RFC 6066 §8), checked as RFC 6960 says,
+// and the TLS Feature "must-staple" extension (RFC 7633).
+//
+// verifyOcspResponse checks one OCSPResponse against the leaf and its issuer:
+//   1. responseStatus successful, responseType id-pkix-ocsp-basic (RFC 6960 §4.2.1);
+//   2. the signer: the issuer itself, or a delegated responder certificate carried in the response,
+//      issued and signed directly by the issuer, carrying id-kp-OCSPSigning and valid at the
+//      validation time (RFC 6960 §4.2.2.2); the ResponderID must name it;
+//   3. the signature over the tbsResponseData bytes as received, with the algorithm the response
+//      names (SHA-1 and MD5 refused, as for certificates);
+//   4. a SingleResponse whose CertID matches the leaf: hash of the issuer's subject DER and of its
+//      subjectPublicKey BIT STRING value, with the CertID's hash (SHA-1, SHA-256/384/512), and
+//      the leaf's serialNumber (RFC 6960 §4.1.1);
+//   5. freshness at the validation time: RFC 6960 §4.2.2.1 calls a response with nextUpdate in the
+//      past or thisUpdate in the future "unreliable" (OCSP_CLOCK_SKEW_MS either way;
+//      OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS without nextUpdate).
+// It returns the verified status; checkStapledOcsp turns 'revoked' and 'unknown' into errors and
+// enforces must-staple, for the handshake.
+//
+// Certificate fields the provider's ParsedCertificate does not expose (raw subject, serial bytes,
+// extensions) are read from the DER with @peculiar/asn1-x509 here, and cached per parsed certificate.
+import { AsnArray, AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier,
+  ExtendedKeyUsage,
+  type Extension,
+  Name,
+  TBSCertificate,
+  id_ce_extKeyUsage,
+} from '@peculiar/asn1-x509';
+import {
+  type CertID,
+  OCSPResponse,
+  OCSPResponseStatus,
+  type ResponderID,
+  ResponseData,
+  type SingleResponse,
+  id_kp_OCSPSigning,
+  id_pkix_ocsp_basic,
+} from '@peculiar/asn1-ocsp';
+import { bytesEqual } from '../bytes.js';
+import type { CryptoProvider, ParsedCertificate, PublicKeyInfo } from '../crypto/provider.js';
+import { schemeFitsKey } from '../crypto/schemes.js';
+import { TLSError } from '../errors.js';
+import { SignatureScheme } from '../wire/codes.js';
+import { type CertErrorCode, certError } from './errors.js';
+
+/**
+ * How far the responder's clock may run ahead of ours (thisUpdate in our future) or behind
+ * (nextUpdate just passed): five minutes, a small allowance for clocks that disagree (Kerberos's
+ * default too).
+ */
+export const OCSP_CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * A response without nextUpdate (RFC 6960 §4.2.2.1: "equivalent to a CRL with no time for
+ * nextUpdate", so it never says when it goes stale) is accepted for this long after thisUpdate.
+ * Seven days stays inside the CA/Browser Forum Baseline Requirements' ten-day limit on an OCSP
+ * response's validity interval (§4.9.10).
+ */
+export const OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS = 7 * 86_400_000;
+/** Certificates in a response considered as its signer: a real response carries one responder. */
+export const MAX_OCSP_RESPONDER_CANDIDATES = 4;
+
+/** RFC 6960 §4.2.1 CertStatus. */
+export type OcspCertStatus = 'good' | 'revoked' | 'unknown';
+
+/** A verified OCSP answer for one certificate. Times are ms since the epoch. */
+export interface OcspResult {
+  status: OcspCertStatus;
+  producedAt: number;
+  thisUpdate: number;
+  nextUpdate?: number;
+  /** For 'revoked'. */
+  revocationTime?: number;
+  /** For 'revoked', when given: RFC 5280 §5.3.1 CRLReason. */
+  revocationReason?: number;
+  /** Who signed it: the issuing CA, or a delegated responder (RFC 6960 §4.2.2.2). */
+  signer: 'issuer' | 'delegated';
+}
+
+export interface VerifyOcspOptions {
+  /** OCSPResponse DER, as stapled in the CertificateEntry. */
+  response: Uint8Array;
+  leaf: ParsedCertificate;
+  /** The leaf's issuer on the validated path. */
+  issuer: ParsedCertificate;
+  /** Validation time, ms since the epoch. */
+  time: number;
+  provider: CryptoProvider;
+}
+
+// --- ASN.1 shapes @peculiar/asn1-* do not provide (decorators applied as plain calls) ---------
+
+/** BasicOCSPResponse with its certs kept as received DER, so a responder certificate is never re-encoded. */
+class BasicOcspResponseAsReceived {
+  tbsResponseData = new ResponseData();
+  tbsResponseDataRaw?: ArrayBuffer;
+  signatureAlgorithm = new AlgorithmIdentifier();
+  signature = new ArrayBuffer(0);
+  certs?: ArrayBuffer[];
+}
+AsnProp({ type: ResponseData, raw: true })(BasicOcspResponseAsReceived.prototype, 'tbsResponseData');
+AsnProp({ type: AlgorithmIdentifier })(BasicOcspResponseAsReceived.prototype, 'signatureAlgorithm');
+AsnProp({ type: AsnPropTypes.BitString })(BasicOcspResponseAsReceived.prototype, 'signature');
+AsnProp({ type: AsnPropTypes.Any, context: 0, repeated: 'sequence', optional: true })(BasicOcspResponseAsReceived.prototype, 'certs');
+
+/** TBSCertificate keeping the subject Name as received: CertID's issuerNameHash is over those bytes. */
+class TbsCertificateAsReceived extends TBSCertificate {
+  subjectRaw?: ArrayBuffer;
+}
+AsnProp({ type: Name, raw: true })(TbsCertificateAsReceived.prototype, 'subject');
+
+/** Certificate with that TBSCertificate: one parse (≈ 0.6 ms with asn1js) instead of two. */
+class CertificateAsReceived {
+  tbsCertificate = new TbsCertificateAsReceived();
+  signatureAlgorithm = new AlgorithmIdentifier();
+  signatureValue = new ArrayBuffer(0);
+}
+AsnProp({ type: TbsCertificateAsReceived })(CertificateAsReceived.prototype, 'tbsCertificate');
+AsnProp({ type: AlgorithmIdentifier })(CertificateAsReceived.prototype, 'signatureAlgorithm');
+AsnProp({ type: AsnPropTypes.BitString })(CertificateAsReceived.prototype, 'signatureValue');
+
+/** RFC 4055 §3.1 RSASSA-PSS-params; an absent field takes its (SHA-1) default, which we refuse anyway. */
+class RsaSsaPssParams {
+  hashAlgorithm?: AlgorithmIdentifier;
+  maskGenAlgorithm?: AlgorithmIdentifier;
+  saltLength?: number;
+  trailerField?: number;
+}
+AsnProp({ type: AlgorithmIdentifier, context: 0, optional: true })(RsaSsaPssParams.prototype, 'hashAlgorithm');
+AsnProp({ type: AlgorithmIdentifier, context: 1, optional: true })(RsaSsaPssParams.prototype, 'maskGenAlgorithm');
+AsnProp({ type: AsnPropTypes.Integer, context: 2, optional: true })(RsaSsaPssParams.prototype, 'saltLength');
+AsnProp({ type: AsnPropTypes.Integer, context: 3, optional: true })(RsaSsaPssParams.prototype, 'trailerField');
+
+/** RFC 7633 §6: Features ::= SEQUENCE OF INTEGER. */
+class TlsFeatures extends AsnArray<number> {}
+AsnType({ type: AsnTypeTypes.Sequence, itemType: AsnPropTypes.Integer })(TlsFeatures);
+
+/** RFC 7633 §6: id-pe-tlsfeature. */
+export const id_pe_tlsfeature = '1.3.6.1.5.5.7.1.24';
+/** RFC 7633 §4: the feature value is the TLS extension number; status_request is 5 (RFC 6066 §8). */
+const TLS_FEATURE_STATUS_REQUEST = 5;
+/** id-pe-tlsfeature as a DER OBJECT IDENTIFIER (tag, length, 1.3.6.1.5.5.7.1.24). */
+const TLS_FEATURE_OID_DER = Uint8Array.of(0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18);
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  const first = needle[0]!;
+  for (let i = haystack.indexOf(first); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(first, i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+// --- small helpers ----------------------------------------------------------------------------
+
+const fail = (code: CertErrorCode, detail: string, cause?: unknown): TLSError => certError(code, detail, cause);
+const invalid = (detail: string, cause?: unknown) => fail('OCSP_RESPONSE_INVALID', detail, cause);
+
+/**
+ * Total size of the DER element at the start of `der` from its header, or -1 when the header is
+ * cut short. asn1-schema ignores bytes after the element, so callers compare this with the length.
+ */
+function elementLength(der: Uint8Array): number {
+  if (der.length < 2) return -1;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || der.length < 2 + n) return -1;
+  let length = 0;
+  for (let i = 0; i < n; i++) length = length * 256 + der[2 + i]!;
+  return 2 + n + length;
+}
+
+function parseWhole<T>(der: Uint8Array, type: new () => T, what: string): T {
+  if (elementLength(der) !== der.length) throw invalid(`${what} is not one DER element`);
+  try {
+    return AsnConvert.parse(der, type);
+  } catch (cause) {
+    throw invalid(`${what} does not parse`, cause);
+  }
+}
+
+const u8 = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
+  b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+type OcspHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+
+/**
+ * CryptoProvider.hash is typed for the TLS hashes, but OCSP needs SHA-1: RFC 6960 §4.2.1 defines
+ * ResponderID byKey as a SHA-1 hash, and RFC 5019 §2.1.1 has clients build CertIDs with SHA-1
+ * (an identifier, not a signature, so collisions do not matter here). The node provider hands the
+ * name to createHash; a provider without SHA-1 throws, and the response is refused, not trusted.
+ */
+function digest(provider: CryptoProvider, alg: OcspHash, data: Uint8Array): Uint8Array {
+  const hash = provider.hash as (alg: OcspHash, data: Uint8Array) => Uint8Array;
+  try {
+    return hash.call(provider, alg, data);
+  } catch (cause) {
+    throw invalid(`the crypto provider cannot compute ${alg}`, cause);
+  }
+}
+
+/** RFC 6960 §4.1.1 CertID hashAlgorithm OIDs we compute (RFC 3279 SHA-1; RFC 5754 SHA-2). */
+const CERT_ID_HASHES: Readonly<Record<string, OcspHash>> = {
+  '1.3.14.3.2.26': 'sha1',
+  '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384',
+  '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+// --- certificate fields read from DER, cached per parsed certificate -------------------------
+
+interface CertificateFields {
+  /** The subject Name DER as in the certificate. */
+  subject: Uint8Array;
+  /** The subjectPublicKey BIT STRING value (RFC 6960 §4.1.1 issuerKeyHash input). */
+  publicKeyBits: Uint8Array;
+  /** CertificateSerialNumber INTEGER content octets. */
+  serialNumber: Uint8Array;
+  extensions: readonly Extension[];
+}
+
+const fieldsCache = new WeakMap<ParsedCertificate, CertificateFields>();
+
+function readFields(der: Uint8Array): CertificateFields {
+  const tbs = AsnConvert.parse(der, CertificateAsReceived).tbsCertificate;
+  return {
+    subject: u8(tbs.subjectRaw ?? AsnConvert.serialize(tbs.subject)),
+    publicKeyBits: u8(tbs.subjectPublicKeyInfo.subjectPublicKey),
+    serialNumber: u8(tbs.serialNumber),
+    extensions: tbs.extensions ?? [],
+  };
+}
+
+/** Fields of a certificate the chain check already parsed; a DER that asn1-x509 refuses is a bad certificate. */
+function fieldsOf(cert: ParsedCertificate): CertificateFields {
+  let fields = fieldsCache.get(cert);
+  if (!fields) {
+    try {
+      fields = readFields(cert.der);
+    } catch (cause) {
+      throw fail('UNABLE_TO_DECODE_CERT', 'certificate does not parse as X.509', cause);
+    }
+    fieldsCache.set(cert, fields);
+  }
+  return fields;
+}
+
+const extensionValue = (fields: CertificateFields, oid: string): Uint8Array | undefined => {
+  const ext = fields.extensions.find((e) => e.extnID === oid);
+  return ext ? u8(ext.extnValue.buffer) : undefined;
+};
+
+/**
+ * RFC 7633 §4.2.3: the certificate carries the TLS feature status_request ("must-staple"). An
+ * extension that does not parse counts as carrying it: failing closed costs a staple check, not trust.
+ */
+export function requiresStaple(leaf: ParsedCertificate): boolean {
+  // Asked on every handshake: a certificate whose DER lacks the OID's encoding cannot carry the
+  // extension, and this search costs microseconds where parsing costs most of a millisecond.
+  if (indexOf(leaf.der, TLS_FEATURE_OID_DER) < 0) return false;
+  const value = extensionValue(fieldsOf(leaf), id_pe_tlsfeature);
+  if (!value) return false;
+  try {
+    return AsnConvert.parse(value, TlsFeatures).includes(TLS_FEATURE_STATUS_REQUEST);
+  } catch {
+    return true;
+  }
+}
+
+/** RFC 6960 §4.2.2.2: a delegated responder's certificate names id-kp-OCSPSigning (anyExtendedKeyUsage does not do). */
+function hasOcspSigning(fields: CertificateFields): boolean {
+  const value = extensionValue(fields, id_ce_extKeyUsage);
+  if (!value) return false;
+  try {
+    return AsnConvert.parse(value, ExtendedKeyUsage).includes(id_kp_OCSPSigning);
+  } catch {
+    return false;
+  }
+}
+
+// --- signature algorithms ----------------------------------------------------------------------
+
+const OID = {
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  mgf1: '1.2.840.113549.1.1.8',
+  rsassaPss: '1.2.840.113549.1.1.10',
+} as const;
+
+/** RFC 4055 §5 / RFC 5758 §3.2 / RFC 8410 §3: signature algorithms and the TLS scheme that checks the same signature. */
+const SIGNATURE_SCHEMES: Readonly<Record<string, number>> = {
+  '1.2.840.113549.1.1.11': SignatureScheme.rsa_pkcs1_sha256, // sha256WithRSAEncryption
+  '1.2.840.113549.1.1.12': SignatureScheme.rsa_pkcs1_sha384,
+  '1.2.840.113549.1.1.13': SignatureScheme.rsa_pkcs1_sha512,
+  // TLS 1.3 ties each ECDSA scheme to one curve, so ecdsa-with-SHA256 is checked on P-256 keys only (and so on).
+  '1.2.840.10045.4.3.2': SignatureScheme.ecdsa_secp256r1_sha256,
+  '1.2.840.10045.4.3.3': SignatureScheme.ecdsa_secp384r1_sha384,
+  '1.2.840.10045.4.3.4': SignatureScheme.ecdsa_secp521r1_sha512,
+  '1.3.101.112': SignatureScheme.ed25519,
+  '1.3.101.113': SignatureScheme.ed448,
+};
+
+/** Refused like SHA-1/MD5-signed certificates: collisions make a forged response feasible. */
+const WEAK_SIGNATURES: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10040.4.3': 'dsa-with-sha1',
+};
+
+const PSS_HASHES: Readonly<Record<string, { rsae: number; pss: number; saltLength: number }>> = {
+  [OID.sha256]: { rsae: SignatureScheme.rsa_pss_rsae_sha256, pss: SignatureScheme.rsa_pss_pss_sha256, saltLength: 32 },
+  [OID.sha384]: { rsae: SignatureScheme.rsa_pss_rsae_sha384, pss: SignatureScheme.rsa_pss_pss_sha384, saltLength: 48 },
+  [OID.sha512]: { rsae: SignatureScheme.rsa_pss_rsae_sha512, pss: SignatureScheme.rsa_pss_pss_sha512, saltLength: 64 },
+};
+
+/**
+ * RFC 4055 §3.1: RSASSA-PSS with one hash for the message and MGF1, and a salt as long as the hash,
+ * which is what TLS's rsa_pss_* schemes verify (RFC 8446 §4.2.3). Other parameters are refused.
+ */
+function pssScheme(parameters: ArrayBuffer | undefined, key: PublicKeyInfo): number {
+  if (!parameters) throw invalid('RSASSA-PSS signature without parameters');
+  let params: RsaSsaPssParams;
+  let mgfHash: AlgorithmIdentifier | undefined;
+  try {
+    params = AsnConvert.parse(parameters, RsaSsaPssParams);
+    const mgfParams = params.maskGenAlgorithm?.parameters;
+    mgfHash = mgfParams ? AsnConvert.parse(mgfParams, AlgorithmIdentifier) : undefined;
+  } catch (cause) {
+    throw invalid('RSASSA-PSS parameters do not parse', cause);
+  }
+  const hash = params.hashAlgorithm?.algorithm ?? OID.sha1;
+  const entry = PSS_HASHES[hash];
+  if (!entry) throw invalid(`RSASSA-PSS with hash ${hash} is not accepted`);
+  if (params.maskGenAlgorithm?.algorithm !== OID.mgf1 || mgfHash?.algorithm !== hash) {
+    throw invalid('RSASSA-PSS must use MGF1 with the message hash');
+  }
+  if ((params.saltLength ?? 20) !== entry.saltLength) throw invalid('RSASSA-PSS salt length must equal the hash length');
+  if ((params.trailerField ?? 1) !== 1) throw invalid('RSASSA-PSS trailerField must be 1');
+  return key.kind === 'rsa-pss' ? entry.pss : entry.rsae;
+}
+
+/** The TLS SignatureScheme that verifies a signature made with `algorithm` by `key`. */
+function schemeFor(algorithm: AlgorithmIdentifier, key: PublicKeyInfo): number {
+  const oid = algorithm.algorithm;
+  const weak = WEAK_SIGNATURES[oid];
+  if (weak) throw invalid(`OCSP response signed with ${weak}, which is not accepted`);
+  const scheme = oid === OID.rsassaPss ? pssScheme(algorithm.parameters ?? undefined, key) : SIGNATURE_SCHEMES[oid];
+  if (scheme === undefined) throw invalid(`OCSP response signature algorithm ${oid} is not supported`);
+  if (!schemeFitsKey(scheme, key)) throw invalid(`OCSP signature algorithm ${oid} does not fit the responder's ${key.curve ?? key.kind} key`);
+  return scheme;
+}
+
+// --- the response ------------------------------------------------------------------------------
+
+/** RFC 6960 §4.2.1 ResponderID: byName is the signer's subject, byKey the SHA-1 of its subjectPublicKey value. */
+function namesResponder(id: ResponderID, fields: CertificateFields, provider: CryptoProvider): boolean {
+  if (id.byKey) return bytesEqual(u8(id.byKey.buffer), digest(provider, 'sha1', fields.publicKeyBits));
+  // DER is canonical, so the re-encoded Name equals the certificate's subject octets exactly when the names do.
+  if (id.byName) return bytesEqual(u8(AsnConvert.serialize(id.byName)), fields.subject);
+  return false;
+}
+
+/** RFC 6960 §4.2.2.2: the issuer, or a delegated responder the issuer authorised (its validity is checked per use). */
+function findSigner(
+  basic: BasicOcspResponseAsReceived,
+  issuer: ParsedCertificate,
+  provider: CryptoProvider,
+): { cert: ParsedCertificate; signer: OcspResult['signer'] } {
+  const id = basic.tbsResponseData.responderID;
+  if (namesResponder(id, fieldsOf(issuer), provider)) return { cert: issuer, signer: 'issuer' };
+  for (const raw of (basic.certs ?? []).slice(0, MAX_OCSP_RESPONDER_CANDIDATES)) {
+    let cert: ParsedCertificate;
+    try {
+      cert = provider.parseCertificate(u8(raw));
+    } catch (cause) {
+      throw invalid('a certificate in the OCSP response does not parse', cause);
+    }
+    const fields = fieldsOf(cert);
+    if (!namesResponder(id, fields, provider)) continue;
+    if (cert.issuer !== issuer.subject || !cert.verifySignedBy(issuer)) {
+      throw fail('OCSP_RESPONDER_UNAUTHORIZED', "delegated OCSP responder is not issued by the certificate's issuer");
+    }
+    if (!hasOcspSigning(fields)) throw fail('OCSP_RESPONDER_UNAUTHORIZED', 'delegated OCSP responder lacks id-kp-OCSPSigning');
+    return { cert, signer: 'delegated' };
+  }
+  throw fail('OCSP_RESPONDER_UNAUTHORIZED', 'OCSP response is signed by neither the issuer nor a responder certificate it carries');
+}
+
+/** Why `certID` is not the leaf's, or undefined when it is (RFC 6960 §4.1.1). */
+function certIdMismatch(certID: CertID, leaf: CertificateFields, issuer: CertificateFields, provider: CryptoProvider): string | undefined {
+  const hash = CERT_ID_HASHES[certID.hashAlgorithm.algorithm];
+  if (!hash) return `CertID hash algorithm ${certID.hashAlgorithm.algorithm} is not supported`;
+  if (!bytesEqual(u8(certID.serialNumber), leaf.serialNumber)) return 'OCSP response is for another serial number';
+  if (!bytesEqual(u8(certID.issuerNameHash.buffer), digest(provider, hash, issuer.subject))) return 'OCSP response names another issuer (issuerNameHash)';
+  if (!bytesEqual(u8(certID.issuerKeyHash.buffer), digest(provider, hash, issuer.publicKeyBits))) return 'OCSP response names another issuer key (issuerKeyHash)';
+  return undefined;
+}
+
+/** RFC 6960 §4.4: we implement no extension, so a critical one is not understood. */
+function checkExtensions(extensions: readonly Extension[] | undefined, where: string): void {
+  const critical = extensions?.find((e) => e.critical);
+  if (critical) throw invalid(`unknown critical extension ${critical.extnID} in the ${where}`);
+}
+
+const ms = (d: Date) => d.getTime();
+
+/** What checking a response once establishes, whatever the validation time. */
+interface VerifiedResponse {
+  readonly result: Readonly<OcspResult>;
+  /** A delegated responder's validity period, checked at each use. */
+  readonly responder: { readonly notBefore: number; readonly notAfter: number } | undefined;
+}
+
+/** Steps 1-4 of the header: everything but the clock. Throws a TLSError with an OCSP_* code. */
+function verifyUncached(options: VerifyOcspOptions): VerifiedResponse {
+  const { provider, leaf, issuer } = options;
+  const outer = parseWhole(options.response, OCSPResponse, 'OCSPResponse');
+  // RFC 6960 §4.2.1: only a successful response carries responseBytes (the others are unsigned).
+  if (outer.responseStatus !== OCSPResponseStatus.successful) {
+    const name = OCSPResponseStatus[outer.responseStatus] ?? String(outer.responseStatus);
+    throw invalid(`OCSP responseStatus is ${name}, not successful`);
+  }
+  const bytes = outer.responseBytes;
+  if (!bytes) throw invalid('successful OCSP response without responseBytes');
+  if (bytes.responseType !== id_pkix_ocsp_basic) throw invalid(`OCSP responseType ${bytes.responseType} is not id-pkix-ocsp-basic`);
+  const basic = parseWhole(u8(bytes.response.buffer), BasicOcspResponseAsReceived, 'BasicOCSPResponse');
+  const data = basic.tbsResponseData;
+  if (data.version !== 0) throw invalid(`ResponseData version ${data.version} is not v1`);
+  checkExtensions(data.responseExtensions, 'OCSP responseExtensions');
+
+  const { cert: signer, signer: signerKind } = findSigner(basic, issuer, provider);
+  const scheme = schemeFor(basic.signatureAlgorithm, signer.publicKey);
+  // Over the tbsResponseData bytes as received, never a re-encoding.
+  const signed = basic.tbsResponseDataRaw ? u8(basic.tbsResponseDataRaw) : undefined;
+  if (!signed || !signer.publicKey.verify(scheme, signed, u8(basic.signature))) {
+    throw fail('OCSP_SIGNATURE_FAILURE', 'OCSP response signature does not verify');
+  }
+
+  const leafFields = fieldsOf(leaf);
+  const issuerFields = fieldsOf(issuer);
+  let single: SingleResponse | undefined;
+  let mismatch = 'OCSP response has no SingleResponse';
+  for (const candidate of data.responses) {
+    const why = certIdMismatch(candidate.certID, leafFields, issuerFields, provider);
+    if (why === undefined) {
+      single = candidate;
+      break;
+    }
+    mismatch = why;
+  }
+  if (!single) throw fail('OCSP_CERTID_MISMATCH', mismatch);
+  checkExtensions(single.singleExtensions, 'SingleResponse');
+
+  const revoked = single.certStatus.revoked;
+  const result: OcspResult = {
+    status: revoked ? 'revoked' : single.certStatus.unknown !== undefined ? 'unknown' : 'good',
+    producedAt: ms(data.producedAt),
+    thisUpdate: ms(single.thisUpdate),
+    signer: signerKind,
+    ...(single.nextUpdate ? { nextUpdate: ms(single.nextUpdate) } : {}),
+    ...(revoked ? { revocationTime: ms(revoked.revocationTime) } : {}),
+    ...(revoked?.revocationReason ? { revocationReason: revoked.revocationReason.reason } : {}),
+  };
+  const responder = signerKind === 'delegated' ? { notBefore: signer.notBefore, notAfter: signer.notAfter } : undefined;
+  return { result, responder };
+}
+
+/**
+ * Responses checked once, per provider (like its certificate cache): a server staples the same
+ * response for hours, and parsing one with asn1js plus its signature costs ≈ 0.7 ms, about a whole
+ * client handshake. Keyed by leaf, issuer and the response's SHA-256; the clock is re-checked per use.
+ */
+const MAX_CACHED_RESPONSES = 64;
+const responseCaches = new WeakMap<CryptoProvider, Map<string, VerifiedResponse>>();
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+function verifyCached(options: VerifyOcspOptions): VerifiedResponse {
+  const { provider } = options;
+  let cache = responseCaches.get(provider);
+  if (!cache) {
+    cache = new Map();
+    responseCaches.set(provider, cache);
+  }
+  const key = `${options.leaf.fingerprint256} ${options.issuer.fingerprint256} ${hex(provider.hash('sha256', options.response))}`;
+  const hit = cache.get(key);
+  if (hit) {
+    // A Map iterates in insertion order: re-inserting makes the first key the least recently used.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const verified = verifyUncached(options);
+  cache.set(key, verified);
+  if (cache.size > MAX_CACHED_RESPONSES) cache.delete(cache.keys().next().value!);
+  return verified;
+}
+
+/**
+ * Verifies a stapled OCSPResponse for `leaf`, issued by `issuer`, at `time`. Returns the status
+ * it proves ('revoked' included: see checkStapledOcsp) or throws a TLSError with an OCSP_* code.
+ */
+export function verifyOcspResponse(options: VerifyOcspOptions): OcspResult {
+  const { result: verified, responder } = verifyCached(options);
+  const time = options.time;
+  if (responder && (time < responder.notBefore || time > responder.notAfter)) {
+    throw fail('OCSP_RESPONDER_UNAUTHORIZED', 'delegated OCSP responder certificate is not valid at the validation time');
+  }
+  const result: OcspResult = { ...verified };
+  // Revocation is permanent (only reason certificateHold, RFC 5280 §5.3.1, is reversible, and the
+  // Baseline Requirements forbid it), so a signed "revoked" stands even outside its validity interval.
+  if (result.status === 'revoked') return result;
+  if (result.thisUpdate > time + OCSP_CLOCK_SKEW_MS) {
+    throw fail('OCSP_RESPONSE_STALE', 'OCSP response is not yet valid (thisUpdate is in the future)');
+  }
+  if (result.nextUpdate !== undefined) {
+    if (result.nextUpdate < time - OCSP_CLOCK_SKEW_MS) throw fail('OCSP_RESPONSE_STALE', 'OCSP response has expired (nextUpdate has passed)');
+  } else if (time - result.thisUpdate > OCSP_MAX_AGE_WITHOUT_NEXT_UPDATE_MS) {
+    throw fail('OCSP_RESPONSE_STALE', 'OCSP response without nextUpdate is more than 7 days old');
+  }
+  return result;
+}
+
+/** The error a verified status stands for: a revoked certificate, or a responder that does not know it. */
+export function ocspStatusError(result: OcspResult): TLSError | undefined {
+  if (result.status === 'revoked') {
+    const when = result.revocationTime === undefined ? '' : ` at ${new Date(result.revocationTime).toISOString()}`;
+    return certError('CERT_REVOKED', `certificate revoked${when} (OCSP)`);
+  }
+  // A staple that vouches for nothing is "unacceptable" (RFC 8446 §6.2 bad_certificate_status_response).
+  if (result.status === 'unknown') return certError('OCSP_CERT_UNKNOWN');
+  return undefined;
+}
+
+/** A received certificate that signed the leaf (bounded by the Certificate message's own limit). */
+function receivedIssuer(leaf: ParsedCertificate, received: readonly Uint8Array[], provider: CryptoProvider): ParsedCertificate | undefined {
+  for (const der of received.slice(1)) {
+    let cert: ParsedCertificate;
+    try {
+      cert = provider.parseCertificate(der);
+    } catch {
+      continue;
+    }
+    if (leaf.issuer === cert.subject && leaf.verifySignedBy(cert)) return cert;
+  }
+  return undefined;
+}
+
+export interface StapleCheckInput {
+  /** The OCSPResponse from the leaf's CertificateEntry, if the peer stapled one. */
+  staple: Uint8Array | undefined;
+  leaf: ParsedCertificate;
+  /** The validated path (leaf … anchor), or empty when validation failed. */
+  path: readonly ParsedCertificate[];
+  /** DER certificates as received, leaf first: where the issuer is looked for when `path` is empty. */
+  received: readonly Uint8Array[];
+  time: number;
+  provider: CryptoProvider;
+}
+
+export interface StapleCheck {
+  /** The verified status, when a staple was checked. */
+  ocsp: OcspResult | undefined;
+  /** Why the staple (or its absence) fails the certificate. */
+  error: TLSError | undefined;
+}
+
+/**
+ * What the handshake does with a stapled status once it asked for one (status_request sent):
+ * must-staple without a staple fails (RFC 7633 §4.2.3); a staple is verified against the leaf's
+ * issuer on the validated path, or, when the path failed, a received certificate that signed the
+ * leaf (so a revoked leaf is reported even under rejectUnauthorized: false); without an issuer
+ * it is not checked. Never throws for the staple's content: the caller decides (node:tls semantics).
+ */
+export function checkStapledOcsp(input: StapleCheckInput): StapleCheck {
+  const { staple, leaf } = input;
+  try {
+    if (!staple) {
+      return {
+        ocsp: undefined,
+        error: requiresStaple(leaf) ? certError('CERT_MUST_STAPLE_MISSING') : undefined,
+      };
+    }
+    // A path of one is a leaf that is itself the anchor: self-issued, its own issuer.
+    const issuer = input.path.length ? (input.path[1] ?? input.path[0]!) : receivedIssuer(leaf, input.received, input.provider);
+    if (!issuer) return { ocsp: undefined, error: undefined };
+    const ocsp = verifyOcspResponse({ response: staple, leaf, issuer, time: input.time, provider: input.provider });
+    return { ocsp, error: ocspStatusError(ocsp) };
+  } catch (err) {
+    if (!(err instanceof TLSError)) throw err;
+    return { ocsp: undefined, error: err };
+  }
+}

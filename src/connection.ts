@@ -28,6 +28,11 @@ export interface ConnectionOptions {
   provider?: CryptoProvider;
   /** 'handshake' traces handshake messages, CCS and alerts; 'all' adds every application-data record. */
   trace?: 'off' | 'handshake' | 'all';
+  /**
+   * Whether anyone wants key-log lines, asked each time a secret is derived (node:tls, too, only
+   * logs keys while a 'keylog' listener exists). Default: always.
+   */
+  keylog?: () => boolean;
 }
 
 type Role =
@@ -46,6 +51,7 @@ export class Connection {
   private readonly joiner = new HandshakeJoiner();
   private readonly records: RecordLayer;
   private readonly traceLevel: 'off' | 'handshake' | 'all';
+  private readonly wantsKeylog: (() => boolean) | undefined;
 
   private output: Uint8Array[] = [];
   private events: ConnectionEvent[] = [];
@@ -75,6 +81,7 @@ export class Connection {
     this.machine = machine;
     this.initialClientHello = machine.role === 'client';
     this.traceLevel = options.trace ?? 'handshake';
+    this.wantsKeylog = options.keylog;
   }
 
   static client(config: ClientConfig, options: ConnectionOptions = {}): Connection {
@@ -395,6 +402,7 @@ export class Connection {
       this.receiveRecordLimit = own;
     },
     keylog: (label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array) => {
+      if (this.wantsKeylog && !this.wantsKeylog()) return;
       this.events.push({ type: 'keylog', line: keyLogLine(label, clientRandom, secret) });
     },
     describe: (detail: string) => {

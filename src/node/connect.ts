@@ -43,8 +43,12 @@ export function connect(
   const config = clientConfigFrom({ ...options, host }, provider);
   const socket: Duplex = options.socket ?? netConnect({ host, port: options.port ?? 443 });
   if (options.timeout) (socket as Socket).setTimeout?.(options.timeout);
-  const conn = Connection.client(config, { provider, trace: options.trace ?? 'handshake' });
   const tls = new TLSSocket(socket, { isServer: false });
+  const conn = Connection.client(config, {
+    provider,
+    trace: options.trace ?? 'handshake',
+    keylog: () => tls.listenerCount('keylog') > 0,
+  });
   if (callback) tls.once('secureConnect', callback);
   // Listeners for 'keylog'/'trace' are added after connect() returns: start on the next tick so
   // they see the ClientHello's events too.

@@ -1,14 +1,23 @@
 // node:tls option names mapped onto the core's configuration.
 import type { ClientConfig } from '../client/config.js';
 import type { CryptoProvider } from '../crypto/provider.js';
+import { nodeProvider } from '../crypto/node.js';
 import { parseGroupList } from '../crypto/groups.js';
 import { tls13SuiteByName } from '../crypto/suites.js';
+import { certificateInfo } from '../pki/certificate.js';
 import { verifyCertificate } from '../pki/chain.js';
 import { toDerList } from '../pki/pem.js';
 import { normalizePins } from '../pki/policy.js';
 import { TrustStore } from '../pki/roots.js';
 import { nodeRootTrustStore } from './certs.js';
-import { type CertifiedKey, type ServerConfig, checkStaple } from '../server/config.js';
+import {
+  type CertifiedKey,
+  type ClientAuthConfig,
+  MAX_CERTIFICATE_AUTHORITIES_BYTES,
+  type ServerConfig,
+  certificateAuthoritiesSize,
+  checkStaple,
+} from '../server/config.js';
 import { SignatureScheme } from '../wire/codes.js';
 import type { CertificateVerifier } from '../handshake/verify.js';
 
@@ -201,15 +210,63 @@ export function createSecureContext(options: CommonOptions, provider: CryptoProv
   return { certificates: certifiedKeys(options, provider) };
 }
 
-export function serverConfigFrom(
-  options: CommonOptions & { honorCipherOrder?: boolean },
-  certificates: CertifiedKey[],
-): Omit<ServerConfig, 'selectCertificates'> {
+/** The server-only node:tls options serverConfigFrom reads, besides CommonOptions. */
+export interface ServerConfigOptions extends CommonOptions {
+  honorCipherOrder?: boolean;
+  /**
+   * node:tls: ask the client for a certificate (default false) and validate it for clientAuth
+   * against `ca` (replacing Node's bundled roots, as node:tls does) plus `extraCA`. With
+   * `rejectUnauthorized` (default true) a client without a valid certificate is refused; with it
+   * false the handshake completes and the socket reports `authorized` false and
+   * `authorizationError`.
+   */
+  requestCert?: boolean;
+}
+
+/**
+ * certificate_authorities for our CertificateRequest: the subjects of the anchors (`ca`, and
+ * `extraCA` with it), as node:tls sends the subjects of `ca` (OpenSSL's client CA list). Only
+ * when `ca` was given: naming Node's ~150 bundled roots would cost ~15 KB a handshake and tell a
+ * client nothing. A list too long for the extension is left out; RFC 8446 §4.2.4 makes it optional.
+ */
+function certificateAuthoritiesFor(options: ServerConfigOptions, provider: CryptoProvider): Uint8Array[] | undefined {
+  if (options.ca === undefined) return undefined;
+  const store = trustStoreFor(options.ca, provider, options.extraCA);
+  const names: Uint8Array[] = [];
+  const seen = new Set<string>();
+  for (const anchor of store.anchors) {
+    let subject: Uint8Array;
+    try {
+      subject = certificateInfo(anchor).subjectDer;
+    } catch {
+      continue; // An anchor whose extensions do not parse anchors nothing (pki/roots.ts); nor is it named.
+    }
+    const key = Buffer.from(subject).toString('latin1');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    names.push(subject);
+  }
+  if (!names.length || certificateAuthoritiesSize(names) > MAX_CERTIFICATE_AUTHORITIES_BYTES) return undefined;
+  return names;
+}
+
+function clientAuthFrom(options: ServerConfigOptions, provider: CryptoProvider): ClientAuthConfig | undefined {
+  if (!options.requestCert) return undefined;
+  const certificateAuthorities = certificateAuthoritiesFor(options, provider);
+  return {
+    verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider),
+    required: options.rejectUnauthorized ?? true,
+    ...(certificateAuthorities ? { certificateAuthorities } : {}),
+  };
+}
+
+export function serverConfigFrom(options: ServerConfigOptions, certificates: CertifiedKey[]): Omit<ServerConfig, 'selectCertificates'> {
   checkVersions(options);
   const alpn = alpnList(options.ALPNProtocols);
   const ciphers = parseCiphers(options.ciphers);
   const groups = options.ecdhCurve ? parseGroupList(options.ecdhCurve) : undefined;
   const sigalgs = parseSigalgs(options.sigalgs);
+  const clientAuth = clientAuthFrom(options, options.provider ?? nodeProvider);
   return {
     certificates,
     ...(alpn ? { alpnProtocols: alpn } : {}),
@@ -217,5 +274,6 @@ export function serverConfigFrom(
     ...(groups ? { groups } : {}),
     ...(sigalgs ? { signatureSchemes: sigalgs } : {}),
     ...(options.honorCipherOrder !== undefined ? { honorCipherOrder: options.honorCipherOrder } : {}),
+    ...(clientAuth ? { clientAuth } : {}),
   };
 }

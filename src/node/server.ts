@@ -5,6 +5,7 @@ import type { CertifiedKey, ServerConfig } from '../server/config.js';
 import {
   type CommonOptions,
   type SecureContext,
+  type ServerConfigOptions,
   certifiedKeys,
   createSecureContext,
   serverConfigFrom,
@@ -17,9 +18,14 @@ export type SNICallback = (
   callback: (err: Error | null, context?: SecureContext | CommonOptions) => void,
 ) => void;
 
-export interface ServerOptions extends CommonOptions {
+/**
+ * tls.createServer options. Client certificates as in node:tls: `requestCert`, then
+ * `rejectUnauthorized` (default true) and `ca` / `extraCA` for the client's chain (see
+ * ServerConfigOptions); the server socket's `authorized`, `authorizationError` and
+ * `getPeerCertificate()` describe the client.
+ */
+export interface ServerOptions extends ServerConfigOptions {
   SNICallback?: SNICallback;
-  honorCipherOrder?: boolean;
   /** Milliseconds to complete the handshake (node:tls default 120 s). */
   handshakeTimeout?: number;
   trace?: 'off' | 'handshake' | 'all';

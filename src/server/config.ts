@@ -1,7 +1,9 @@
 import type { ParsedCertificate, SigningKey } from '../crypto/provider.js';
 import { DEFAULT_GROUPS } from '../crypto/groups.js';
-import { DEFAULT_SIGNATURE_SCHEMES } from '../crypto/schemes.js';
+import { DEFAULT_CERT_SIGNATURE_SCHEMES, DEFAULT_SIGNATURE_SCHEMES, schemeInfo } from '../crypto/schemes.js';
 import { DEFAULT_TLS13_SUITES } from '../crypto/suites.js';
+import type { CertificateVerifier } from '../handshake/verify.js';
+import type { CertificateRequest } from '../wire/types.js';
 import { MAX_INNER_PLAINTEXT } from '../record/protection.js';
 import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
 
@@ -17,6 +19,25 @@ export interface CertifiedKey {
    * nextUpdate is the application's job, as with nginx's ssl_stapling_file.
    */
   ocsp?: Uint8Array;
+}
+
+/** Client authentication (RFC 8446 §4.3.2, §4.4.2): what node:tls calls `requestCert`. */
+export interface ClientAuthConfig {
+  /** Validates the client's chain; called with purpose 'client' (clientAuth EKU) and no host name. */
+  verifier: CertificateVerifier;
+  /**
+   * node:tls `rejectUnauthorized`. true: a client that sends no certificate fails with
+   * certificate_required (RFC 8446 §4.4.2.4), one whose chain does not validate with the alert of
+   * its error. false: the handshake completes either way, and HandshakeInfo records the outcome
+   * (`authorized`, `authorizationError`). A CertificateVerify that does not verify fails always.
+   */
+  required: boolean;
+  /**
+   * DER distinguished names sent in certificate_authorities (RFC 8446 §4.2.4), so a client with
+   * several certificates can pick one these CAs issued. Usually the subjects of the trust anchors;
+   * none (the default) omits the extension.
+   */
+  certificateAuthorities?: readonly Uint8Array[];
 }
 
 export interface ServerConfig {
@@ -46,6 +67,17 @@ export interface ServerConfig {
   signatureSchemes?: readonly number[];
   /** node:tls honorCipherOrder: pick by our order instead of the client's. */
   honorCipherOrder?: boolean;
+  /** Request (and check) a client certificate; absent, none is requested. */
+  clientAuth?: ClientAuthConfig;
+}
+
+export interface ResolvedClientAuth {
+  verifier: CertificateVerifier;
+  required: boolean;
+  /** The CertificateRequest we send, built when the configuration is resolved. */
+  request: CertificateRequest;
+  /** Its signature_algorithms: the schemes the client's CertificateVerify may use. */
+  signatureSchemes: readonly number[];
 }
 
 export interface ResolvedServerConfig {
@@ -58,6 +90,50 @@ export interface ResolvedServerConfig {
   recordSizeLimit: number;
   signatureSchemes: readonly number[];
   honorCipherOrder: boolean;
+  clientAuth: ResolvedClientAuth | undefined;
+}
+
+/** RFC 8446 §4.2.4: DistinguishedName authorities<3..2^16-1>, each opaque <1..2^16-1>. */
+export const MAX_CERTIFICATE_AUTHORITIES_BYTES = 0xffff;
+
+/** The encoded size of a certificate_authorities list (its 2-byte length prefix excluded). */
+export function certificateAuthoritiesSize(names: readonly Uint8Array[]): number {
+  let n = 0;
+  for (const name of names) n += 2 + name.length;
+  return n;
+}
+
+/**
+ * RFC 8446 §4.3.2: an empty certificate_request_context during the handshake; signature_algorithms
+ * (required) lists the schemes we accept in CertificateVerify (TLS 1.3 ones only, §4.2.3);
+ * signature_algorithms_cert adds the PKCS#1 schemes CAs still sign certificates with, which
+ * signature_algorithms alone would otherwise forbid in the client's chain.
+ */
+function resolveClientAuth(auth: ClientAuthConfig, signatureSchemes: readonly number[]): ResolvedClientAuth {
+  const names = auth.certificateAuthorities ?? [];
+  if (names.some((n) => n.length < 1 || n.length > 0xffff)) {
+    throw new Error('each certificate authority name must have 1 to 2^16-1 bytes');
+  }
+  if (certificateAuthoritiesSize(names) > MAX_CERTIFICATE_AUTHORITIES_BYTES) {
+    throw new Error('certificateAuthorities exceed the 2^16-1 bytes certificate_authorities can carry');
+  }
+  const schemes = signatureSchemes.filter((s) => schemeInfo(s)?.tls13);
+  if (!schemes.length) throw new Error('client authentication needs a TLS 1.3 signature scheme to offer');
+  return {
+    verifier: auth.verifier,
+    required: auth.required,
+    signatureSchemes: schemes,
+    request: {
+      type: 'certificate_request',
+      certificate_request_context: new Uint8Array(0),
+      extensions: {
+        signature_algorithms: [...schemes],
+        signature_algorithms_cert: [...DEFAULT_CERT_SIGNATURE_SCHEMES],
+        ...(names.length ? { certificate_authorities: [...names] } : {}),
+        unknown: [],
+      },
+    },
+  };
 }
 
 /** RFC 6066 §8 CertificateStatus: opaque OCSPResponse<1..2^24-1>. */
@@ -74,6 +150,7 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     // RFC 8449 §4: at least 64, and at most what TLS 1.3 allows (2^14 + 1).
     throw new Error(`recordSizeLimit must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_INNER_PLAINTEXT}`);
   }
+  const signatureSchemes = config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES;
   return {
     certificates: config.certificates,
     selectCertificates: config.selectCertificates,
@@ -82,7 +159,8 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     groups: config.groups?.length ? config.groups : DEFAULT_GROUPS,
     advertiseGroups: config.advertiseGroups ?? false,
     recordSizeLimit,
-    signatureSchemes: config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES,
+    signatureSchemes,
     honorCipherOrder: config.honorCipherOrder ?? false,
+    clientAuth: config.clientAuth ? resolveClientAuth(config.clientAuth, signatureSchemes) : undefined,
   };
 }

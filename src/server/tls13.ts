@@ -1,5 +1,6 @@
 /*
- * The TLS 1.3 server, RFC 8446 §2 (full handshake, with the optional HelloRetryRequest):
+ * The TLS 1.3 server, RFC 8446 §2 (full handshake, with the optional HelloRetryRequest and client
+ * authentication):
  *
  *   ClientHello + key_share        -------->
  *                                  <--------  HelloRetryRequest + key_share   (no usable share)
@@ -8,9 +9,12 @@
  *                                             ServerHello + key_share
  *                                             [ChangeCipherSpec]
  *                                             {EncryptedExtensions}
+ *                                             {CertificateRequest*}           (clientAuth)
  *                                             {Certificate}
  *                                             {CertificateVerify}
  *                                  <--------  {Finished}
+ *   {Certificate*}                                                            (clientAuth)
+ *   {CertificateVerify*}                                                      (a non-empty Certificate)
  *   {Finished}                     -------->
  *   [Application Data]             <------->  [Application Data]
  */
@@ -26,7 +30,9 @@ import { expect } from '../handshake/expect.js';
 import { certificateVerifyContent } from '../handshake/signed-content.js';
 import { type TrafficState, handleTraffic } from '../handshake/traffic.js';
 import { Transcript } from '../handshake/transcript.js';
-import { verifyFinished } from '../handshake/verify.js';
+import { type CertificateOutcome, verifyCertificateVerify, verifyFinished, verifyPeerCertificate } from '../handshake/verify.js';
+import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
+import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { matchesHostname } from '../pki/hostname.js';
 import { EarlySecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
@@ -39,7 +45,7 @@ import {
   schemeName,
 } from '../wire/codes.js';
 import type { ClientHello, HandshakeMessage, KeyShareEntry } from '../wire/types.js';
-import type { CertifiedKey, ResolvedServerConfig } from './config.js';
+import type { CertifiedKey, ResolvedClientAuth, ResolvedServerConfig } from './config.js';
 
 interface Retry {
   transcript: Transcript;
@@ -48,19 +54,52 @@ interface Retry {
   first: ClientHello;
 }
 
+/** What the server keeps from its flight until the client's Finished. */
+interface Flight {
+  suite: Tls13Suite;
+  transcript: Transcript;
+  clientHandshakeSecret: Uint8Array;
+  clientApplicationSecret: Uint8Array;
+  serverApplicationSecret: Uint8Array;
+  /** What was negotiated; the client's identity is added when the handshake completes. */
+  info: HandshakeInfo;
+}
+
+/**
+ * How the handshake settled the client's identity (RFC 8446 §4.4.2, §4.4.3); Traffic requires one.
+ * A certificate the client sent counts only with both proofs: its chain went through the verifier
+ * (verifyPeerCertificate) and its CertificateVerify verified (verifyCertificateVerify), so no path
+ * reaches Traffic with a client certificate that skipped either check. 'not-requested' comes only
+ * from a configuration without clientAuth, 'absent' only from an empty Certificate that
+ * clientAuth.required allowed.
+ */
+export type ClientIdentity =
+  | { kind: 'not-requested' }
+  | { kind: 'absent'; error: TLSError }
+  | {
+      kind: 'certificate';
+      certificate: CertificateVerified;
+      signature: SignatureVerified;
+      outcome: CertificateOutcome;
+      /** DER as the client sent them, leaf first. */
+      received: Uint8Array[];
+    };
+
+export type ServerTrafficState = TrafficState & { client: ClientIdentity };
+
 export type ServerState =
   | { kind: 'ExpectClientHello' }
   | { kind: 'ExpectClientHelloAfterRetry'; retry: Retry }
+  | { kind: 'ExpectCertificate'; flight: Flight; clientAuth: ResolvedClientAuth }
   | {
-      kind: 'ExpectFinished';
-      suite: Tls13Suite;
-      transcript: Transcript;
-      clientHandshakeSecret: Uint8Array;
-      clientApplicationSecret: Uint8Array;
-      serverApplicationSecret: Uint8Array;
-      info: HandshakeInfo;
+      kind: 'ExpectCertificateVerify';
+      flight: Flight;
+      clientAuth: ResolvedClientAuth;
+      certificate: CertificateOutcome;
+      received: Uint8Array[];
     }
-  | TrafficState;
+  | { kind: 'ExpectFinished'; flight: Flight; client: ClientIdentity }
+  | ServerTrafficState;
 
 type Handler<S extends ServerState> = (
   state: S,
@@ -299,6 +338,12 @@ function serverFlight(
       ENCRYPTED_EXTENSIONS_ENCODING,
     ),
   );
+  // RFC 8446 §4.3.2: CertificateRequest, if sent, MUST follow EncryptedExtensions.
+  const { clientAuth } = config;
+  if (clientAuth) {
+    const names = clientAuth.request.extensions.certificate_authorities?.length;
+    transcript.add(ctx.send(clientAuth.request, names ? `${names} certificate authorities` : undefined));
+  }
   // RFC 8446 §4.4.2.1: the status goes in the leaf's CertificateEntry, only if the client asked.
   // (An empty one, which selectCertificates could hand us unchecked, cannot be encoded: RFC 6066 §8.)
   const staple = ch.extensions.status_request && certified.ocsp?.length ? certified.ocsp : undefined;
@@ -329,8 +374,7 @@ function serverFlight(
   ctx.keylog('EXPORTER_SECRET', ch.random, master.exporterMasterSecret(th));
   ctx.setWriteKeys(suite, serverApplicationSecret, 'application');
 
-  return {
-    kind: 'ExpectFinished',
+  const flight: Flight = {
     suite,
     transcript,
     clientHandshakeSecret,
@@ -353,30 +397,138 @@ function serverFlight(
       helloRetryRequest: retried,
     },
   };
+  if (clientAuth) return { kind: 'ExpectCertificate', flight, clientAuth };
+  return { kind: 'ExpectFinished', flight, client: { kind: 'not-requested' } };
+}
+
+/**
+ * RFC 8446 §4.4.2: the client's Certificate. Empty: certificate_required when required
+ * (§4.4.2.4), else the handshake goes on without one. Otherwise the chain is validated for
+ * clientAuth at the provider's time; with clientAuth.required false a failure is recorded, not
+ * sent (node:tls rejectUnauthorized: false).
+ */
+const onCertificate: Handler<Extract<ServerState, { kind: 'ExpectCertificate' }>> = (state, msg, raw, ctx) => {
+  const cert = expect(msg, 'certificate', state.kind);
+  const { flight, clientAuth } = state;
+  // RFC 8446 §4.4.2: the context echoes the CertificateRequest's, which was empty.
+  if (cert.certificate_request_context.length !== 0) throw illegalParameter('client Certificate context must be empty');
+  if (cert.certificate_list.length === 0) {
+    if (clientAuth.required) {
+      // node:tls reports this failure with OpenSSL's reason code.
+      throw new TLSError(AlertDescription.certificate_required, 'client sent no certificate', {
+        code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
+      });
+    }
+    ctx.describe('empty: no client certificate');
+    flight.transcript.add(raw);
+    // node:tls's authorizationError for a client that sent none (OpenSSL's default verify result).
+    const error = new TLSError(AlertDescription.certificate_required, 'client sent no certificate', { code: 'UNABLE_TO_GET_ISSUER_CERT' });
+    return { kind: 'ExpectFinished', flight, client: { kind: 'absent', error } };
+  }
+  if (cert.certificate_list.length > MAX_CERTIFICATE_CHAIN) {
+    throw new TLSError(AlertDescription.bad_certificate, `client sent more than ${MAX_CERTIFICATE_CHAIN} certificates`);
+  }
+  // RFC 8446 §4.4.2: CertificateEntry extensions answer ones in our CertificateRequest, which
+  // asked for none (§4.2: else unsupported_extension).
+  if (cert.certificate_list.some((e) => e.extensions.unknown.length > 0 || e.extensions.status_request !== undefined)) {
+    throw new TLSError(AlertDescription.unsupported_extension, 'client sent a certificate extension we did not request');
+  }
+  const received = cert.certificate_list.map((e) => e.cert_data);
+  const certificate = verifyPeerCertificate(
+    ctx.provider,
+    clientAuth.verifier,
+    { chain: received, hostname: undefined, purpose: 'client', time: ctx.provider.now() },
+    clientAuth.required,
+  );
+  ctx.describe(
+    `${received.length} cert(s), leaf ${certificate.leaf.subject.replace(/\n/g, ', ')}` +
+      `${certificate.authorized ? '' : ` (unverified: ${certificate.error?.code})`}`,
+  );
+  flight.transcript.add(raw);
+  return { kind: 'ExpectCertificateVerify', flight, clientAuth, certificate, received };
+};
+
+/** RFC 8446 §4.4.3: signed with a scheme from our CertificateRequest, over the transcript so far. */
+const onCertificateVerify: Handler<Extract<ServerState, { kind: 'ExpectCertificateVerify' }>> = (state, msg, raw, ctx) => {
+  const cv = expect(msg, 'certificate_verify', state.kind);
+  const { flight, certificate } = state;
+  const signature = verifyCertificateVerify(
+    'client',
+    cv,
+    certificate.leaf,
+    state.clientAuth.signatureSchemes,
+    flight.transcript.current(),
+  );
+  ctx.describe(schemeName(cv.algorithm));
+  flight.transcript.add(raw);
+  return {
+    kind: 'ExpectFinished',
+    flight,
+    client: {
+      kind: 'certificate',
+      certificate: certificate.proof,
+      signature,
+      outcome: certificate,
+      received: state.received,
+    },
+  };
+};
+
+/** The client's identity as HandshakeInfo (and so TLSSocket's authorized, getPeerCertificate) reports it. */
+function peerInfo(
+  client: ClientIdentity,
+  ctx: HandshakeContext,
+): Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'> {
+  switch (client.kind) {
+    case 'not-requested':
+      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: undefined };
+    case 'absent':
+      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: client.error };
+    case 'certificate': {
+      const { outcome } = client;
+      const rest = client.received.slice(1).map((der) => {
+        try {
+          return ctx.provider.parseCertificate(der);
+        } catch {
+          return undefined;
+        }
+      });
+      return {
+        peerCertificates: [outcome.leaf, ...rest.filter((c) => c !== undefined)],
+        verifiedChain: outcome.chain,
+        authorized: outcome.authorized,
+        authorizationError: outcome.error,
+      };
+    }
+  }
 }
 
 const onFinished: Handler<Extract<ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx) => {
   const fin = expect(msg, 'finished', state.kind);
-  const finished = verifyFinished(ctx.provider, state.suite, state.clientHandshakeSecret, state.transcript.current(), fin);
-  state.transcript.add(raw);
-  ctx.setReadKeys(state.suite, state.clientApplicationSecret, 'application');
-  ctx.complete(state.info);
+  const { flight, client } = state;
+  const finished = verifyFinished(ctx.provider, flight.suite, flight.clientHandshakeSecret, flight.transcript.current(), fin);
+  flight.transcript.add(raw);
+  ctx.setReadKeys(flight.suite, flight.clientApplicationSecret, 'application');
+  ctx.complete(client.kind === 'not-requested' ? flight.info : { ...flight.info, ...peerInfo(client, ctx) });
   return {
     kind: 'Traffic',
     role: 'server',
-    suite: state.suite,
-    readSecret: state.clientApplicationSecret,
-    writeSecret: state.serverApplicationSecret,
+    suite: flight.suite,
+    readSecret: flight.clientApplicationSecret,
+    writeSecret: flight.serverApplicationSecret,
     keyUpdates: 0,
     finished,
+    client,
   };
 };
 
 const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kind: K }>> } = {
   ExpectClientHello: onClientHello,
   ExpectClientHelloAfterRetry: onClientHelloAfterRetry,
+  ExpectCertificate: onCertificate,
+  ExpectCertificateVerify: onCertificateVerify,
   ExpectFinished: onFinished,
-  Traffic: (state, msg, _raw, ctx) => handleTraffic(state, msg, ctx),
+  Traffic: (state, msg, _raw, ctx) => ({ ...handleTraffic(state, msg, ctx), client: state.client }),
 };
 
 export function handleServerMessage(

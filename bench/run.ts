@@ -1,7 +1,7 @@
 // `npm run bench`: handshake's costs as ratios against node:tls measured in the same run.
 //
-//   npm run bench                        everything (about 75 s)
-//   npm run bench -- server bulk         only some groups: server, client, bulk (= send + receive), core
+//   npm run bench                        everything (about 80 s)
+//   npm run bench -- server bulk         only some groups: server, client, bulk (= send + receive), core, pki
 //   npm run bench -- --seconds=3         longer windows (default 1.5 s after a 0.7 s warm-up)
 //   npm run bench -- --rounds=4          more alternating ours/node rounds (default 2; medians reported)
 //   npm run bench -- --impl=ours         one side only; --key=ecdsa|rsa one certificate type; --mb=N bulk size
@@ -17,10 +17,17 @@
 // measurement is reported twice: per CPU-second of the main thread (its capacity: what the
 // ratio targets refer to, since a node:tls generator cannot saturate a server on one core) and
 // per wall-clock second (capped by the peer, so it drifts towards 1×).
+//
+// The pki group (bench/pki.ts) times certificate validation alone, in µs (lower is better), with
+// no node:tls number: node:tls validates inside the handshake (OpenSSL's X509_verify_cert) and Node
+// has no separate path-validation call; X509Certificate.verify()/checkIssued() check one signature
+// or one name, not a path with policy, so they would not be a fair comparison.
 import { cpus, loadavg } from 'node:os';
-import { generatePki } from '../src/node/certs.js';
+import { nodeProvider } from '../src/crypto/node.js';
+import { generatePki, nodeRootTrustStore } from '../src/node/certs.js';
 import { coreBulk, coreHandshakes, rawAead, recordProtection } from './core.js';
 import { Peer, type Row, renderTable } from './lib.js';
+import { pkiValidation } from './pki.js';
 import { type Impl, type Pem, type Rate, type Throughput, type Timing, bulkReceive, bulkSend, clientHandshakes, serverHandshakes } from './sockets.js';
 
 const args = process.argv.slice(2);
@@ -67,12 +74,12 @@ async function compare<T extends object>(run: (impl: Impl) => Promise<T>, n = ro
 }
 
 const keyFilter = args.find((a) => a.startsWith('--key='))?.slice('--key='.length);
-const pkis: Array<{ label: string; pem: Pem }> = [
-  { label: 'ECDSA P-256', key: 'ecdsa' as const },
-  { label: 'RSA-2048', key: 'rsa' as const },
-]
-  .filter((k) => !keyFilter || keyFilter === k.key)
-  .map(({ label, key }) => ({ label, pem: { label: key, ...generatePki({ leafKeyType: key === 'ecdsa' ? 'ecdsa-p256' : 'rsa-2048' }) } }));
+const keyTypes = [
+  { label: 'ECDSA P-256', key: 'ecdsa' as const, keyType: 'ecdsa-p256' as const },
+  { label: 'RSA-2048', key: 'rsa' as const, keyType: 'rsa-2048' as const },
+].filter((k) => !keyFilter || keyFilter === k.key);
+const pkis: Array<{ label: string; pem: Pem }> = keyTypes
+  .map(({ label, key, keyType }) => ({ label, pem: { label: key, ...generatePki({ leafKeyType: keyType }) } }));
 
 /**
  * Two rows per socket measurement: the tested thread's capacity (work per second of its CPU
@@ -91,12 +98,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   const load0 = loadavg()[0]!;
   log(`handshake bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; TLS 1.3, X25519, TLS_AES_128_GCM_SHA256`);
-  const peer = await Peer.start();
+  // The node:tls peer worker only for the socket groups.
+  const sockets = ['server', 'client', 'bulk', 'send', 'receive'].some(want);
+  const peer = sockets ? await Peer.start() : undefined;
 
   if (want('server')) {
     for (const { label, pem } of pkis) {
       log(`server handshakes, ${label} …`);
-      const { ours, node } = await compare((impl) => serverHandshakes(impl, pem, peer, timing));
+      const { ours, node } = await compare((impl) => serverHandshakes(impl, pem, peer!, timing));
       socketRows(`server full handshakes, ${label} (node:tls clients)`, '/s', ours, node);
     }
   }
@@ -105,7 +114,7 @@ async function main(): Promise<void> {
     for (const { label, pem } of pkis) {
       for (const shared of [false, true]) {
         log(`client handshakes, ${label}, ${shared ? 'shared context' : 'ca per call'} …`);
-        const { ours, node } = await compare((impl) => clientHandshakes(impl, pem, peer, timing, shared));
+        const { ours, node } = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, shared));
         socketRows(`client full handshakes, ${label}, ${shared ? 'shared ca/context' : 'ca per call'} (node:tls server)`, '/s', ours, node);
       }
     }
@@ -119,15 +128,30 @@ async function main(): Promise<void> {
     ] as const) {
       if (!want('bulk') && !want(run === bulkSend ? 'send' : 'receive')) continue;
       log(`${what} (${bulkMb} MiB) …`);
-      if (only !== 'node') await run('ours', pem, peer, WARMUP_BULK);
-      if (only !== 'ours') await run('node', pem, peer, WARMUP_BULK);
+      if (only !== 'node') await run('ours', pem, peer!, WARMUP_BULK);
+      if (only !== 'ours') await run('node', pem, peer!, WARMUP_BULK);
       // Transfers are short, so take one more round than the handshake measurements.
-      const { ours, node } = await compare((impl) => run(impl, pem, peer, BULK), rounds + 1);
+      const { ours, node } = await compare((impl) => run(impl, pem, peer!, BULK), rounds + 1);
       socketRows(`${what}, ${bulkMb} MiB in 16 KiB writes`, 'MB/s', ours, node);
     }
   }
 
-  await peer.close();
+  await peer?.close();
+
+  const pkiRows: Row[] = [];
+  if (want('pki')) {
+    const roots = nodeRootTrustStore(nodeProvider);
+    const chains = 40;
+    for (const { label, keyType } of keyTypes) {
+      log(`certificate validation, ${label} …`);
+      const t = pkiValidation(keyType, roots, seconds * 400, chains);
+      pkiRows.push({ metric: `certificate validation, ${label}: leaf ← intermediate ← root`, ours: Number.NaN, node: undefined, unit: '', note: `store of ${roots.size + 1} anchors (Node's roots + ours)` });
+      pkiRows.push({ metric: '  chain seen before, verifier entry', ours: t.cached, node: undefined, unit: 'µs', note: `parse + signatures cached; median of ${t.batches} batches × 100` });
+      pkiRows.push({ metric: '    of which buildPath', ours: t.buildPath, node: undefined, unit: 'µs', note: 'path building + RFC 5280 policy on parsed certificates' });
+      pkiRows.push({ metric: '  first validation of a new chain', ours: t.cold, node: undefined, unit: 'µs', note: `fresh provider: leaf + intermediate parsed, 2 signatures checked; median of ${t.chains} chains` });
+      pkiRows.push({ metric: '    parseCertificateInfo, one certificate', ours: t.parseInfo, node: undefined, unit: 'µs', note: 'asn1js; twice in the row above' });
+    }
+  }
 
   const coreRows: Row[] = [];
   if (want('core')) {
@@ -145,6 +169,14 @@ async function main(): Promise<void> {
 
   const out: string[] = [''];
   if (rows.length) out.push(renderTable(rows), '');
+  if (pkiRows.length) {
+    out.push(
+      renderTable(pkiRows),
+      'µs per validation: lower is better. node:tls has no equivalent to compare: it validates inside the handshake (OpenSSL),',
+      'and X509Certificate.verify()/checkIssued() check one signature or name, not a path, so no node:tls number is given.',
+      '',
+    );
+  }
   if (coreRows.length) out.push(renderTable(coreRows, ['ours', 'floor', 'ratio']), '');
   const load = Math.max(load0, loadavg()[0]!);
   const layout = rows.length

@@ -25,6 +25,7 @@ import type {
   AeadName,
   CryptoProvider,
   HashName,
+  IdentifierHashName,
   IncrementalHash,
   KeyKind,
   KeyShare,
@@ -306,7 +307,8 @@ export function createNodeProvider(): NodeProvider {
     randomBytes: (n) => u8(randomBytes(n)),
     // Epoch-based like Date.now(), with sub-millisecond resolution for traces.
     now: () => performance.timeOrigin + performance.now(),
-    hash: (alg: HashName, data) => u8(createHash(alg).update(data).digest()),
+    // 'sha1' only for identifiers such as OCSP CertIDs (provider.ts IdentifierHashName).
+    hash: (alg: HashName | IdentifierHashName, data) => u8(createHash(alg).update(data).digest()),
     createHash: (alg) => new NodeHash(createHash(alg)),
     hmac: (alg, key, data) => u8(createHmac(alg, key).update(data).digest()),
     equal: (a, b) => a.length === b.length && timingSafeEqual(a, b),

@@ -2,6 +2,13 @@
 // randomness and the clock come from here so tests can fix them.
 
 export type HashName = 'sha256' | 'sha384' | 'sha512';
+/**
+ * SHA-1, for identifiers only: OCSP CertID and ResponderID byKey (RFC 6960 §4.1.1, §4.2.1; RFC 5019
+ * §2.1.1) and key identifiers (RFC 5280 §4.2.1.2), values that name a certificate or key rather than
+ * vouch for it. Never for signatures, the transcript or key derivation: those take HashName, which
+ * cannot name it; only CryptoProvider.hash accepts this.
+ */
+export type IdentifierHashName = 'sha1';
 export type AeadName = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
 
 export interface IncrementalHash {
@@ -79,7 +86,8 @@ export interface CryptoProvider {
   /** Milliseconds since the epoch. */
   now(): number;
 
-  hash(alg: HashName, data: Uint8Array): Uint8Array;
+  /** 'sha1' is for identifiers only (IdentifierHashName); createHash and hmac stay SHA-2. */
+  hash(alg: HashName | IdentifierHashName, data: Uint8Array): Uint8Array;
   createHash(alg: HashName): IncrementalHash;
   hmac(alg: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
   /** Constant-time comparison of equal-length values (false when lengths differ). */

@@ -109,7 +109,10 @@ export class Server extends NetServer {
       try {
         const conn = Connection.server(this.configFor(extra), {
           provider: this.provider,
-          trace: this.options.trace ?? 'handshake',
+          // Nobody can listen on a server socket before 'secureConnection': trace only on request.
+          trace: this.options.trace ?? 'off',
+          // The server's own forwarder (above) is one listener; key lines are needed only beyond it.
+          keylog: () => this.listenerCount('keylog') > 0 || tls.listenerCount('keylog') > 1,
         });
         this.emit('connectionStarted', tls);
         tls.attach(conn);

@@ -17,17 +17,11 @@
 // It returns the verified status; checkStapledOcsp turns 'revoked' and 'unknown' into errors and
 // enforces must-staple, for the handshake.
 //
-// Certificate fields the provider's ParsedCertificate does not expose (raw subject, serial bytes,
-// extensions) are read from the DER with @peculiar/asn1-x509 here, and cached per parsed certificate.
-import { AsnArray, AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
-import {
-  AlgorithmIdentifier,
-  ExtendedKeyUsage,
-  type Extension,
-  Name,
-  TBSCertificate,
-  id_ce_extKeyUsage,
-} from '@peculiar/asn1-x509';
+// Certificate fields the provider's ParsedCertificate does not expose (subject DER, serial,
+// subjectPublicKeyInfo, extendedKeyUsage, must-staple) come from certificateInfo (certificate.ts),
+// which path validation has usually parsed and cached already, so no certificate is parsed twice.
+import { AsnConvert, AsnProp, AsnPropTypes } from '@peculiar/asn1-schema';
+import { AlgorithmIdentifier, type Extension, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import {
   type CertID,
   OCSPResponse,
@@ -39,11 +33,15 @@ import {
   id_pkix_ocsp_basic,
 } from '@peculiar/asn1-ocsp';
 import { bytesEqual } from '../bytes.js';
-import type { CryptoProvider, ParsedCertificate, PublicKeyInfo } from '../crypto/provider.js';
+import type { CryptoProvider, HashName, IdentifierHashName, ParsedCertificate, PublicKeyInfo } from '../crypto/provider.js';
 import { schemeFitsKey } from '../crypto/schemes.js';
 import { TLSError } from '../errors.js';
 import { SignatureScheme } from '../wire/codes.js';
+import { type CertificateInfo, certificateInfo } from './certificate.js';
 import { type CertErrorCode, certError } from './errors.js';
+
+/** RFC 7633 §6: id-pe-tlsfeature (defined with the rest of the certificate view in certificate.ts). */
+export { id_pe_tlsfeature } from './certificate.js';
 
 /**
  * How far the responder's clock may run ahead of ours (thisUpdate in our future) or behind
@@ -104,22 +102,6 @@ AsnProp({ type: AlgorithmIdentifier })(BasicOcspResponseAsReceived.prototype, 's
 AsnProp({ type: AsnPropTypes.BitString })(BasicOcspResponseAsReceived.prototype, 'signature');
 AsnProp({ type: AsnPropTypes.Any, context: 0, repeated: 'sequence', optional: true })(BasicOcspResponseAsReceived.prototype, 'certs');
 
-/** TBSCertificate keeping the subject Name as received: CertID's issuerNameHash is over those bytes. */
-class TbsCertificateAsReceived extends TBSCertificate {
-  subjectRaw?: ArrayBuffer;
-}
-AsnProp({ type: Name, raw: true })(TbsCertificateAsReceived.prototype, 'subject');
-
-/** Certificate with that TBSCertificate: one parse (≈ 0.6 ms with asn1js) instead of two. */
-class CertificateAsReceived {
-  tbsCertificate = new TbsCertificateAsReceived();
-  signatureAlgorithm = new AlgorithmIdentifier();
-  signatureValue = new ArrayBuffer(0);
-}
-AsnProp({ type: TbsCertificateAsReceived })(CertificateAsReceived.prototype, 'tbsCertificate');
-AsnProp({ type: AlgorithmIdentifier })(CertificateAsReceived.prototype, 'signatureAlgorithm');
-AsnProp({ type: AsnPropTypes.BitString })(CertificateAsReceived.prototype, 'signatureValue');
-
 /** RFC 4055 §3.1 RSASSA-PSS-params; an absent field takes its (SHA-1) default, which we refuse anyway. */
 class RsaSsaPssParams {
   hashAlgorithm?: AlgorithmIdentifier;
@@ -132,14 +114,6 @@ AsnProp({ type: AlgorithmIdentifier, context: 1, optional: true })(RsaSsaPssPara
 AsnProp({ type: AsnPropTypes.Integer, context: 2, optional: true })(RsaSsaPssParams.prototype, 'saltLength');
 AsnProp({ type: AsnPropTypes.Integer, context: 3, optional: true })(RsaSsaPssParams.prototype, 'trailerField');
 
-/** RFC 7633 §6: Features ::= SEQUENCE OF INTEGER. */
-class TlsFeatures extends AsnArray<number> {}
-AsnType({ type: AsnTypeTypes.Sequence, itemType: AsnPropTypes.Integer })(TlsFeatures);
-
-/** RFC 7633 §6: id-pe-tlsfeature. */
-export const id_pe_tlsfeature = '1.3.6.1.5.5.7.1.24';
-/** RFC 7633 §4: the feature value is the TLS extension number; status_request is 5 (RFC 6066 §8). */
-const TLS_FEATURE_STATUS_REQUEST = 5;
 /** id-pe-tlsfeature as a DER OBJECT IDENTIFIER (tag, length, 1.3.6.1.5.5.7.1.24). */
 const TLS_FEATURE_OID_DER = Uint8Array.of(0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x18);
 
@@ -185,18 +159,18 @@ function parseWhole<T>(der: Uint8Array, type: new () => T, what: string): T {
 const u8 = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
   b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 
-type OcspHash = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+type OcspHash = HashName | IdentifierHashName;
 
 /**
- * CryptoProvider.hash is typed for the TLS hashes, but OCSP needs SHA-1: RFC 6960 §4.2.1 defines
- * ResponderID byKey as a SHA-1 hash, and RFC 5019 §2.1.1 has clients build CertIDs with SHA-1
- * (an identifier, not a signature, so collisions do not matter here). The node provider hands the
- * name to createHash; a provider without SHA-1 throws, and the response is refused, not trusted.
+ * OCSP needs SHA-1 besides SHA-2: RFC 6960 §4.2.1 defines ResponderID byKey as a SHA-1 hash, and
+ * RFC 5019 §2.1.1 has clients build CertIDs with SHA-1 (identifiers, which CryptoProvider.hash
+ * takes SHA-1 for). A provider that cannot compute one throws, and the response is refused, not trusted.
  */
 function digest(provider: CryptoProvider, alg: OcspHash, data: Uint8Array): Uint8Array {
-  const hash = provider.hash as (alg: OcspHash, data: Uint8Array) => Uint8Array;
   try {
-    return hash.call(provider, alg, data);
+    return provider.hash(alg, data);
   } catch (cause) {
     throw invalid(`the crypto provider cannot compute ${alg}`, cause);
   }
@@ -210,48 +184,28 @@ const CERT_ID_HASHES: Readonly<Record<string, OcspHash>> = {
   '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
-// --- certificate fields read from DER, cached per parsed certificate -------------------------
+// --- certificate fields, from the shared certificate view -------------------------------------
 
-interface CertificateFields {
-  /** The subject Name DER as in the certificate. */
-  subject: Uint8Array;
-  /** The subjectPublicKey BIT STRING value (RFC 6960 §4.1.1 issuerKeyHash input). */
-  publicKeyBits: Uint8Array;
-  /** CertificateSerialNumber INTEGER content octets. */
-  serialNumber: Uint8Array;
-  extensions: readonly Extension[];
-}
+const publicKeyBitsCache = new WeakMap<CertificateInfo, Uint8Array>();
 
-const fieldsCache = new WeakMap<ParsedCertificate, CertificateFields>();
-
-function readFields(der: Uint8Array): CertificateFields {
-  const tbs = AsnConvert.parse(der, CertificateAsReceived).tbsCertificate;
-  return {
-    subject: u8(tbs.subjectRaw ?? AsnConvert.serialize(tbs.subject)),
-    publicKeyBits: u8(tbs.subjectPublicKeyInfo.subjectPublicKey),
-    serialNumber: u8(tbs.serialNumber),
-    extensions: tbs.extensions ?? [],
-  };
-}
-
-/** Fields of a certificate the chain check already parsed; a DER that asn1-x509 refuses is a bad certificate. */
-function fieldsOf(cert: ParsedCertificate): CertificateFields {
-  let fields = fieldsCache.get(cert);
-  if (!fields) {
+/**
+ * The subjectPublicKey BIT STRING value, without its unused-bits octet (RFC 6960 §4.1.1
+ * issuerKeyHash and §4.2.1 byKey input). certificateInfo keeps the whole SPKI as received; this
+ * small structure is decoded once per certificate view.
+ */
+function publicKeyBits(info: CertificateInfo): Uint8Array {
+  let bits = publicKeyBitsCache.get(info);
+  if (!bits) {
     try {
-      fields = readFields(cert.der);
+      bits = u8(AsnConvert.parse(info.spki, SubjectPublicKeyInfo).subjectPublicKey);
     } catch (cause) {
-      throw fail('UNABLE_TO_DECODE_CERT', 'certificate does not parse as X.509', cause);
+      // certificateInfo decoded this SPKI already (to describe the key), so this does not happen.
+      throw fail('UNABLE_TO_DECODE_CERT', 'certificate subjectPublicKeyInfo does not parse', cause);
     }
-    fieldsCache.set(cert, fields);
+    publicKeyBitsCache.set(info, bits);
   }
-  return fields;
+  return bits;
 }
-
-const extensionValue = (fields: CertificateFields, oid: string): Uint8Array | undefined => {
-  const ext = fields.extensions.find((e) => e.extnID === oid);
-  return ext ? u8(ext.extnValue.buffer) : undefined;
-};
 
 /**
  * RFC 7633 §4.2.3: the certificate carries the TLS feature status_request ("must-staple"). An
@@ -259,26 +213,19 @@ const extensionValue = (fields: CertificateFields, oid: string): Uint8Array | un
  */
 export function requiresStaple(leaf: ParsedCertificate): boolean {
   // Asked on every handshake: a certificate whose DER lacks the OID's encoding cannot carry the
-  // extension, and this search costs microseconds where parsing costs most of a millisecond.
+  // extension, and this search costs microseconds where a first parse costs most of a millisecond
+  // (a leaf that path validation accepted is parsed already; one a custom verifier accepted may not be).
   if (indexOf(leaf.der, TLS_FEATURE_OID_DER) < 0) return false;
-  const value = extensionValue(fieldsOf(leaf), id_pe_tlsfeature);
-  if (!value) return false;
+  let info: CertificateInfo;
   try {
-    return AsnConvert.parse(value, TlsFeatures).includes(TLS_FEATURE_STATUS_REQUEST);
-  } catch {
+    info = certificateInfo(leaf);
+  } catch (err) {
+    // Not a certificate at all: reported as such. Otherwise an extension broke its rules (the TLS
+    // feature itself, or one that path validation refuses the leaf for anyway): fail closed.
+    if (err instanceof TLSError && err.code === 'UNABLE_TO_DECODE_CERT') throw err;
     return true;
   }
-}
-
-/** RFC 6960 §4.2.2.2: a delegated responder's certificate names id-kp-OCSPSigning (anyExtendedKeyUsage does not do). */
-function hasOcspSigning(fields: CertificateFields): boolean {
-  const value = extensionValue(fields, id_ce_extKeyUsage);
-  if (!value) return false;
-  try {
-    return AsnConvert.parse(value, ExtendedKeyUsage).includes(id_kp_OCSPSigning);
-  } catch {
-    return false;
-  }
+  return info.mustStaple;
 }
 
 // --- signature algorithms ----------------------------------------------------------------------
@@ -359,11 +306,21 @@ function schemeFor(algorithm: AlgorithmIdentifier, key: PublicKeyInfo): number {
 // --- the response ------------------------------------------------------------------------------
 
 /** RFC 6960 §4.2.1 ResponderID: byName is the signer's subject, byKey the SHA-1 of its subjectPublicKey value. */
-function namesResponder(id: ResponderID, fields: CertificateFields, provider: CryptoProvider): boolean {
-  if (id.byKey) return bytesEqual(u8(id.byKey.buffer), digest(provider, 'sha1', fields.publicKeyBits));
+function namesResponder(id: ResponderID, info: CertificateInfo, provider: CryptoProvider): boolean {
+  if (id.byKey) return bytesEqual(u8(id.byKey.buffer), digest(provider, 'sha1', publicKeyBits(info)));
   // DER is canonical, so the re-encoded Name equals the certificate's subject octets exactly when the names do.
-  if (id.byName) return bytesEqual(u8(AsnConvert.serialize(id.byName)), fields.subject);
+  if (id.byName) return bytesEqual(u8(AsnConvert.serialize(id.byName)), info.subjectDer);
   return false;
+}
+
+/** A certificate the response carries, or undefined when certificateInfo refuses it (it cannot be the signer). */
+function responderInfo(cert: ParsedCertificate): CertificateInfo | undefined {
+  try {
+    return certificateInfo(cert);
+  } catch (err) {
+    if (err instanceof TLSError) return undefined;
+    throw err;
+  }
 }
 
 /** RFC 6960 §4.2.2.2: the issuer, or a delegated responder the issuer authorised (its validity is checked per use). */
@@ -373,7 +330,7 @@ function findSigner(
   provider: CryptoProvider,
 ): { cert: ParsedCertificate; signer: OcspResult['signer'] } {
   const id = basic.tbsResponseData.responderID;
-  if (namesResponder(id, fieldsOf(issuer), provider)) return { cert: issuer, signer: 'issuer' };
+  if (namesResponder(id, certificateInfo(issuer), provider)) return { cert: issuer, signer: 'issuer' };
   for (const raw of (basic.certs ?? []).slice(0, MAX_OCSP_RESPONDER_CANDIDATES)) {
     let cert: ParsedCertificate;
     try {
@@ -381,24 +338,26 @@ function findSigner(
     } catch (cause) {
       throw invalid('a certificate in the OCSP response does not parse', cause);
     }
-    const fields = fieldsOf(cert);
-    if (!namesResponder(id, fields, provider)) continue;
+    const info = responderInfo(cert);
+    if (!info || !namesResponder(id, info, provider)) continue;
     if (cert.issuer !== issuer.subject || !cert.verifySignedBy(issuer)) {
       throw fail('OCSP_RESPONDER_UNAUTHORIZED', "delegated OCSP responder is not issued by the certificate's issuer");
     }
-    if (!hasOcspSigning(fields)) throw fail('OCSP_RESPONDER_UNAUTHORIZED', 'delegated OCSP responder lacks id-kp-OCSPSigning');
+    // RFC 6960 §4.2.2.2: id-kp-OCSPSigning itself (anyExtendedKeyUsage does not do).
+    if (!info.extendedKeyUsage?.includes(id_kp_OCSPSigning)) throw fail('OCSP_RESPONDER_UNAUTHORIZED', 'delegated OCSP responder lacks id-kp-OCSPSigning');
     return { cert, signer: 'delegated' };
   }
   throw fail('OCSP_RESPONDER_UNAUTHORIZED', 'OCSP response is signed by neither the issuer nor a responder certificate it carries');
 }
 
 /** Why `certID` is not the leaf's, or undefined when it is (RFC 6960 §4.1.1). */
-function certIdMismatch(certID: CertID, leaf: CertificateFields, issuer: CertificateFields, provider: CryptoProvider): string | undefined {
+function certIdMismatch(certID: CertID, leaf: CertificateInfo, issuer: CertificateInfo, provider: CryptoProvider): string | undefined {
   const hash = CERT_ID_HASHES[certID.hashAlgorithm.algorithm];
   if (!hash) return `CertID hash algorithm ${certID.hashAlgorithm.algorithm} is not supported`;
-  if (!bytesEqual(u8(certID.serialNumber), leaf.serialNumber)) return 'OCSP response is for another serial number';
-  if (!bytesEqual(u8(certID.issuerNameHash.buffer), digest(provider, hash, issuer.subject))) return 'OCSP response names another issuer (issuerNameHash)';
-  if (!bytesEqual(u8(certID.issuerKeyHash.buffer), digest(provider, hash, issuer.publicKeyBits))) return 'OCSP response names another issuer key (issuerKeyHash)';
+  // Both are the INTEGER's content octets, in lower-case hex.
+  if (hex(u8(certID.serialNumber)) !== leaf.serialNumber) return 'OCSP response is for another serial number';
+  if (!bytesEqual(u8(certID.issuerNameHash.buffer), digest(provider, hash, issuer.subjectDer))) return 'OCSP response names another issuer (issuerNameHash)';
+  if (!bytesEqual(u8(certID.issuerKeyHash.buffer), digest(provider, hash, publicKeyBits(issuer)))) return 'OCSP response names another issuer key (issuerKeyHash)';
   return undefined;
 }
 
@@ -442,12 +401,12 @@ function verifyUncached(options: VerifyOcspOptions): VerifiedResponse {
     throw fail('OCSP_SIGNATURE_FAILURE', 'OCSP response signature does not verify');
   }
 
-  const leafFields = fieldsOf(leaf);
-  const issuerFields = fieldsOf(issuer);
+  const leafInfo = certificateInfo(leaf);
+  const issuerInfo = certificateInfo(issuer);
   let single: SingleResponse | undefined;
   let mismatch = 'OCSP response has no SingleResponse';
   for (const candidate of data.responses) {
-    const why = certIdMismatch(candidate.certID, leafFields, issuerFields, provider);
+    const why = certIdMismatch(candidate.certID, leafInfo, issuerInfo, provider);
     if (why === undefined) {
       single = candidate;
       break;
@@ -478,8 +437,6 @@ function verifyUncached(options: VerifyOcspOptions): VerifiedResponse {
  */
 const MAX_CACHED_RESPONSES = 64;
 const responseCaches = new WeakMap<CryptoProvider, Map<string, VerifiedResponse>>();
-
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
 function verifyCached(options: VerifyOcspOptions): VerifiedResponse {
   const { provider } = options;

@@ -1,6 +1,7 @@
 // The sans-IO connection (DESIGN §1): bytes in, bytes and events out. No sockets, timers, promises
 // or globals. Every failure is caught here, in one place: it becomes an alert to the peer, a
 // sticky failure and a `failed` event.
+import { concatBytes } from './bytes.js';
 import { type ClientConfig, type ResolvedClientConfig, resolveClientConfig } from './client/config.js';
 import { type ClientState, handleClientMessage, startClient } from './client/tls13.js';
 import type { CryptoProvider } from './crypto/provider.js';
@@ -313,16 +314,8 @@ export class Connection {
 
   private flushHandshake(): void {
     if (!this.pendingHandshake.length) return;
-    const parts = this.pendingHandshake;
+    const data = concatBytes(this.pendingHandshake);
     this.pendingHandshake = [];
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const data = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      data.set(p, at);
-      at += p.length;
-    }
     // RFC 8446 §5.1: an initial ClientHello MAY carry legacy_record_version 0x0301; OpenSSL, NSS,
     // Go and rustls send it so, for servers and middleboxes that expect it.
     const options = this.initialClientHello ? { legacyRecordVersion: ProtocolVersion.TLS1_0 } : {};

@@ -46,7 +46,8 @@ export class TLSSocket extends Duplex {
     readonly socket: Duplex,
     options: { isServer: boolean; connection?: Connection },
   ) {
-    super({ allowHalfOpen: false });
+    // 64 KiB, as Node 22 sockets: a 16 KiB record per write would otherwise wait for 'drain' each time.
+    super({ allowHalfOpen: false, writableHighWaterMark: 64 * 1024 });
     this.isServer = options.isServer;
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('end', () => this.onSocketEnd());

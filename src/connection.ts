@@ -361,14 +361,17 @@ export class Connection {
     send: (msg, detail, options) => {
       const bytes = encodeHandshake(msg, options);
       this.pendingHandshake.push(bytes);
-      this.trace({
-        direction: 'sent',
-        kind: 'handshake',
-        name: messageName(msg.type),
-        size: bytes.length,
-        protection: this.writeProtection,
-        ...(detail ? { detail } : {}),
-      });
+      if (this.traceLevel !== 'off') {
+        const text = typeof detail === 'function' ? detail() : detail;
+        this.trace({
+          direction: 'sent',
+          kind: 'handshake',
+          name: messageName(msg.type),
+          size: bytes.length,
+          protection: this.writeProtection,
+          ...(text ? { detail: text } : {}),
+        });
+      }
       return bytes;
     },
     sendChangeCipherSpec: () => {
@@ -394,12 +397,13 @@ export class Connection {
       this.records.setRecordSizeLimit(peer);
       this.receiveRecordLimit = own;
     },
-    keylog: (label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array) => {
+    keylog: (label: KeyLogLabel, clientRandom: Uint8Array, secret: Uint8Array | (() => Uint8Array)) => {
       if (this.wantsKeylog && !this.wantsKeylog()) return;
-      this.events.push({ type: 'keylog', line: keyLogLine(label, clientRandom, secret) });
+      const value = typeof secret === 'function' ? secret() : secret;
+      this.events.push({ type: 'keylog', line: keyLogLine(label, clientRandom, value) });
     },
-    describe: (detail: string) => {
-      if (this.lastReceived) this.lastReceived.detail = detail;
+    describe: (detail) => {
+      if (this.lastReceived) this.lastReceived.detail = typeof detail === 'function' ? detail() : detail;
     },
     skipEarlyData: (mode) => {
       this.earlyDataSkip = mode ? { mode, skipped: this.earlyDataSkip?.skipped ?? 0 } : undefined;

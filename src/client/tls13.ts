@@ -130,7 +130,7 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
   };
   const transcript = new Transcript(ctx.provider);
   const ch = buildClientHello(config, hello);
-  transcript.add(ctx.send(ch, describeHello(config, shares), clientHelloEncoding(config)));
+  transcript.add(ctx.send(ch, () => describeHello(config, shares), clientHelloEncoding(config)));
   return { kind: 'ExpectServerHello', hello, transcript, retry: undefined, sentChangeCipherSpec: false };
 }
 
@@ -191,7 +191,7 @@ const onServerHello: Handler<Extract<ClientState, { kind: 'ExpectServerHello' }>
   const th = transcript.current();
   const clientHandshakeSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
   const serverHandshakeSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
-  ctx.describe(`${cipherSuiteName(suite.id)} ${groupName(share.group)}`);
+  ctx.describe(() => `${cipherSuiteName(suite.id)} ${groupName(share.group)}`);
   ctx.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, clientHandshakeSecret);
   ctx.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, serverHandshakeSecret);
   ctx.setReadKeys(suite, serverHandshakeSecret, 'handshake');
@@ -237,7 +237,7 @@ function onHelloRetryRequest(
     }
     shares = [ctx.provider.generateKeyShare(selected)!];
   }
-  ctx.describe(`${cipherSuiteName(suite.id)}${selected !== undefined ? ` group=${groupName(selected)}` : ''}${cookie ? ' cookie' : ''}`);
+  ctx.describe(() => `${cipherSuiteName(suite.id)}${selected !== undefined ? ` group=${groupName(selected)}` : ''}${cookie ? ' cookie' : ''}`);
 
   const { transcript } = state;
   transcript.start(suite.hash);
@@ -289,7 +289,7 @@ const onEncryptedExtensions: Handler<Extract<ClientState, { kind: 'ExpectEncrypt
     if (!config.alpnProtocols.includes(x.alpn)) throw illegalParameter('server selected an ALPN protocol we did not offer');
     alpnProtocol = x.alpn;
   }
-  if (alpnProtocol) ctx.describe(`alpn=${alpnProtocol}`);
+  if (alpnProtocol) ctx.describe(() => `alpn=${alpnProtocol}`);
   state.n.transcript.add(raw);
   return { kind: 'ExpectCertificateOrCertificateRequest', n: state.n, server: { alpnProtocol } };
 };
@@ -369,7 +369,8 @@ function onCertificate(
     }
   }
   ctx.describe(
-    `${chain.length} cert(s), leaf ${outcome.leaf.subject.replace(/\n/g, ', ')}${ocsp ? ` ocsp=${ocsp.status}` : ''}` +
+    () =>
+      `${chain.length} cert(s), leaf ${outcome.leaf.subject.replace(/\n/g, ', ')}${ocsp ? ` ocsp=${ocsp.status}` : ''}` +
       `${outcome.authorized ? '' : ` (unverified: ${outcome.error?.code})`}`,
   );
   state.n.transcript.add(raw);
@@ -393,7 +394,7 @@ const onCertificateVerify: Handler<Extract<ClientState, { kind: 'ExpectCertifica
 ) => {
   const cv = expect(msg, 'certificate_verify', state.kind);
   const signature = verifyCertificateVerify('server', cv, state.certificate.leaf, config.signatureSchemes, state.n.transcript.current());
-  ctx.describe(schemeName(cv.algorithm));
+  ctx.describe(() => schemeName(cv.algorithm));
   state.n.transcript.add(raw);
   return { ...state, kind: 'ExpectFinished', signature, signatureScheme: cv.algorithm };
 };
@@ -411,7 +412,7 @@ const onFinished: Handler<Extract<ClientState, { kind: 'ExpectFinished' }>> = (s
   const serverSecret = master.serverApplicationTrafficSecret(th);
   ctx.keylog('CLIENT_TRAFFIC_SECRET_0', n.clientRandom, clientSecret);
   ctx.keylog('SERVER_TRAFFIC_SECRET_0', n.clientRandom, serverSecret);
-  ctx.keylog('EXPORTER_SECRET', n.clientRandom, master.exporterMasterSecret(th));
+  ctx.keylog('EXPORTER_SECRET', n.clientRandom, () => master.exporterMasterSecret(th));
   ctx.setReadKeys(n.suite, serverSecret, 'application');
 
   if (config.middleboxCompat && !n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
@@ -484,7 +485,7 @@ function sendClientCertificate(
     }),
   );
   const signature = ours.key.sign(scheme, certificateVerifyContent('client', n.transcript.current()));
-  n.transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, schemeName(scheme)));
+  n.transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
 }
 
 const handlers: { [K in ClientState['kind']]: Handler<Extract<ClientState, { kind: K }>> } = {

@@ -23,6 +23,12 @@ export function hkdfExpand(provider: CryptoProvider, hash: HashName, prk: Uint8A
   if (!Number.isInteger(length) || length < 0 || length > 255 * hashLen) {
     throw internalError(`HKDF-Expand length ${length} outside 0..${255 * hashLen}`);
   }
+  if (length <= hashLen) {
+    const input = new Uint8Array(info.length + 1);
+    input.set(info);
+    input[info.length] = 1;
+    return expandOneBlock(provider, hash, prk, input, length, hashLen);
+  }
   const okm = new Uint8Array(length);
   const input = new Uint8Array(hashLen + info.length + 1);
   let previous = EMPTY;
@@ -38,6 +44,23 @@ export function hkdfExpand(provider: CryptoProvider, hash: HashName, prk: Uint8A
     at += n;
   }
   return okm;
+}
+
+/**
+ * Every TLS 1.3 derivation asks for at most HashLen octets: OKM = T(1) = HMAC(PRK, info | 0x01),
+ * one HMAC and no copy. `input` already ends with the counter octet. This path runs about twenty
+ * times per handshake, so it allocates nothing beyond the HMAC's output (DESIGN §6).
+ */
+function expandOneBlock(
+  provider: CryptoProvider,
+  hash: HashName,
+  prk: Uint8Array,
+  input: Uint8Array,
+  length: number,
+  hashLen: number,
+): Uint8Array {
+  const block = provider.hmac(hash, prk, input);
+  return length === hashLen ? block : block.subarray(0, length);
 }
 
 const encoder = new TextEncoder();
@@ -74,7 +97,10 @@ export function hkdfExpandLabel(
   if (fullLabelLength > 255) throw internalError(`HKDF-Expand-Label label of ${fullLabelLength} bytes exceeds 255`);
   if (context.length > 255) throw internalError(`HKDF-Expand-Label context of ${context.length} bytes exceeds 255`);
   if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw internalError(`HKDF-Expand-Label length ${length} does not fit uint16`);
-  const info = new Uint8Array(2 + 1 + fullLabelLength + 1 + context.length);
+  const infoLength = 2 + 1 + fullLabelLength + 1 + context.length;
+  const hashLen = hashLength(hash);
+  // One block (always, in TLS 1.3): the info and the counter octet go in one buffer.
+  const info = new Uint8Array(length <= hashLen ? infoLength + 1 : infoLength);
   info[0] = length >>> 8;
   info[1] = length & 0xff;
   info[2] = fullLabelLength;
@@ -82,7 +108,9 @@ export function hkdfExpandLabel(
   info.set(labelBytes, 3 + LABEL_PREFIX.length);
   info[3 + fullLabelLength] = context.length;
   info.set(context, 4 + fullLabelLength);
-  return hkdfExpand(provider, hash, secret, info, length);
+  if (length > hashLen) return hkdfExpand(provider, hash, secret, info, length);
+  info[infoLength] = 1;
+  return expandOneBlock(provider, hash, secret, info, length, hashLen);
 }
 
 /**

@@ -25,7 +25,7 @@ export function handleTraffic(state: TrafficState, msg: HandshakeMessage, ctx: H
   switch (msg.type) {
     case 'new_session_ticket':
       if (state.role !== 'client') throw unexpectedMessage('a client sent NewSessionTicket');
-      ctx.describe(`lifetime=${msg.ticket_lifetime}s`);
+      ctx.describe(() => `lifetime=${msg.ticket_lifetime}s`);
       return state;
     case 'key_update': {
       if (state.keyUpdates + 1 > MAX_KEY_UPDATES) {

@@ -192,6 +192,26 @@ export class TLSSocket extends Duplex {
     else this.socket.once('drain', () => callback());
   }
 
+  /**
+   * end(data), as in `res.end(body)`: the last records, close_notify and the FIN leave in one
+   * writev instead of one syscall each. Writable.end runs _write and then _final synchronously
+   * when nothing is queued, so corking across the call covers both.
+   */
+  override end(cb?: () => void): this;
+  override end(chunk: unknown, cb?: () => void): this;
+  override end(chunk: unknown, encoding?: BufferEncoding, cb?: () => void): this;
+  override end(...args: unknown[]): this {
+    const socket = this.socket;
+    const cork = !socket.writableCorked && !socket.destroyed && this.conn !== undefined;
+    if (cork) socket.cork();
+    try {
+      (super.end as (...a: unknown[]) => this)(...args);
+    } finally {
+      if (cork && socket.writableCorked) socket.uncork();
+    }
+    return this;
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     const conn = this.conn;
     if (conn && !conn.error) {

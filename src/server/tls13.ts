@@ -140,7 +140,8 @@ function chooseCertificate(ch: ClientHello, config: ResolvedServerConfig): { cer
   const name = ch.extensions.server_name;
   let candidates = config.selectCertificates?.(name);
   let sniMatched = candidates !== undefined && candidates.length > 0;
-  if (!sniMatched && name !== undefined) {
+  // With one certificate the name cannot change the choice: skip matching it.
+  if (!sniMatched && name !== undefined && config.certificates.length > 1) {
     candidates = config.certificates.filter((c) => matchesHostname(c.leaf, name));
     sniMatched = candidates.length > 0;
   }
@@ -218,7 +219,7 @@ const onClientHello: Handler<Extract<ServerState, { kind: 'ExpectClientHello' }>
   chooseCertificate(ch, config);
   chooseAlpn(ch, config);
 
-  ctx.describe(`no usable share: retry with ${groupName(group)}`);
+  ctx.describe(() => `no usable share: retry with ${groupName(group)}`);
   if (ch.extensions.early_data) ctx.skipEarlyData('application_data');
   transcript.replaceWithMessageHash();
   transcript.add(
@@ -281,7 +282,7 @@ function serverFlight(
   const { provider } = ctx;
   const { certified, scheme } = chooseCertificate(ch, config);
   const alpnProtocol = chooseAlpn(ch, config);
-  ctx.describe(
+  ctx.describe(() =>
     [cipherSuiteName(suite.id), groupName(clientShare.group), ch.extensions.server_name && `sni=${ch.extensions.server_name}`]
       .filter(Boolean)
       .join(' '),
@@ -304,7 +305,7 @@ function serverFlight(
           unknown: [],
         },
       },
-      `${cipherSuiteName(suite.id)} ${groupName(share.group)}`,
+      () => `${cipherSuiteName(suite.id)} ${groupName(share.group)}`,
     ),
   );
   if (!retried && ch.legacy_session_id.length) ctx.sendChangeCipherSpec();
@@ -334,7 +335,7 @@ function serverFlight(
           unknown: [],
         },
       },
-      alpnProtocol ? `alpn=${alpnProtocol}` : undefined,
+      alpnProtocol ? () => `alpn=${alpnProtocol}` : undefined,
       ENCRYPTED_EXTENSIONS_ENCODING,
     ),
   );
@@ -357,11 +358,11 @@ function serverFlight(
           extensions: i === 0 && staple ? { status_request: staple, unknown: [] } : { unknown: [] },
         })),
       },
-      `${certified.chain.length} cert(s)${staple ? ' +OCSP staple' : ''}`,
+      () => `${certified.chain.length} cert(s)${staple ? ' +OCSP staple' : ''}`,
     ),
   );
   const signature = certified.key.sign(scheme, certificateVerifyContent('server', transcript.current()));
-  transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, schemeName(scheme)));
+  transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
   const verifyData = finishedVerifyData(provider, suite, serverHandshakeSecret, transcript.current());
   transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));
 
@@ -371,7 +372,7 @@ function serverFlight(
   const serverApplicationSecret = master.serverApplicationTrafficSecret(th);
   ctx.keylog('CLIENT_TRAFFIC_SECRET_0', ch.random, clientApplicationSecret);
   ctx.keylog('SERVER_TRAFFIC_SECRET_0', ch.random, serverApplicationSecret);
-  ctx.keylog('EXPORTER_SECRET', ch.random, master.exporterMasterSecret(th));
+  ctx.keylog('EXPORTER_SECRET', ch.random, () => master.exporterMasterSecret(th));
   ctx.setWriteKeys(suite, serverApplicationSecret, 'application');
 
   const flight: Flight = {
@@ -441,7 +442,8 @@ const onCertificate: Handler<Extract<ServerState, { kind: 'ExpectCertificate' }>
     clientAuth.required,
   );
   ctx.describe(
-    `${received.length} cert(s), leaf ${certificate.leaf.subject.replace(/\n/g, ', ')}` +
+    () =>
+      `${received.length} cert(s), leaf ${certificate.leaf.subject.replace(/\n/g, ', ')}` +
       `${certificate.authorized ? '' : ` (unverified: ${certificate.error?.code})`}`,
   );
   flight.transcript.add(raw);
@@ -459,7 +461,7 @@ const onCertificateVerify: Handler<Extract<ServerState, { kind: 'ExpectCertifica
     state.clientAuth.signatureSchemes,
     flight.transcript.current(),
   );
-  ctx.describe(schemeName(cv.algorithm));
+  ctx.describe(() => schemeName(cv.algorithm));
   flight.transcript.add(raw);
   return {
     kind: 'ExpectFinished',

@@ -29,6 +29,7 @@ export const HandshakeType = {
   certificate_verify: 15,
   client_key_exchange: 16,
   finished: 20,
+  certificate_status: 22, // RFC 6066 §8 (TLS 1.2; TLS 1.3 carries OCSP in the CertificateEntry)
   key_update: 24,
   message_hash: 254,
 } as const;
@@ -133,6 +134,18 @@ export const SignatureScheme = {
   rsa_pss_pss_sha384: 0x080a,
   rsa_pss_pss_sha512: 0x080b,
 } as const;
+
+/** RFC 8422 §5.4: the only curve type left; 1 and 2 (explicit curves) are deprecated. */
+export const ECCurveType = { named_curve: 3 } as const;
+
+/** RFC 8422 §5.1.2: only uncompressed remains; 1 and 2 are deprecated. */
+export const ECPointFormat = { uncompressed: 0 } as const;
+
+/** RFC 6066 §8 */
+export const CertificateStatusType = { ocsp: 1 } as const;
+
+/** RFC 5246 §7.4.4 and RFC 8422 §5.5 (ecdsa_sign). */
+export const ClientCertificateType = { rsa_sign: 1, dss_sign: 2, rsa_fixed_dh: 3, dss_fixed_dh: 4, ecdsa_sign: 64 } as const;
 
 export const PskKeyExchangeMode = { psk_ke: 0, psk_dhe_ke: 1 } as const;
 

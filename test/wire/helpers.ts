@@ -4,6 +4,7 @@ import { TLSError } from '../../src/errors.js';
 import { AlertDescription, alertName } from '../../src/wire/codes.js';
 import { type ExtContext, type ExtensionsOf, decodeExtensions } from '../../src/wire/extensions.js';
 import { Reader } from '../../src/wire/reader.js';
+import type { WireVersion } from '../../src/wire/types.js';
 import { Writer } from '../../src/wire/writer.js';
 
 /** `fn` throws a TLSError carrying `alert` (and a message matching `message`, if given). */
@@ -38,9 +39,9 @@ export function extensionBlock(...entries: readonly (readonly [number, Uint8Arra
 }
 
 /** Decodes a whole extensions block for `context`, requiring it to end exactly. */
-export function decodeBlock<C extends ExtContext>(block: Uint8Array, context: C): ExtensionsOf[C] {
+export function decodeBlock<C extends ExtContext>(block: Uint8Array, context: C, version: WireVersion = 'tls13'): ExtensionsOf[C] {
   const r = new Reader(block, 'test');
-  const out = decodeExtensions(r, context);
+  const out = decodeExtensions(r, context, version);
   r.end();
   return out;
 }

@@ -11,6 +11,12 @@ export interface ExtCodec<T> {
   encode(w: Writer, value: T): void;
 }
 
+/** An extension whose presence is the whole message: extension_data is empty. */
+export const emptyExtension: ExtCodec<true> = {
+  decode: () => true,
+  encode: () => {},
+};
+
 /** Decoded values own their bytes: the record buffer they came from may be reused. */
 export function copyBytes(b: Uint8Array): Uint8Array {
   return new Uint8Array(b);

@@ -1,7 +1,7 @@
-// RFC 6066 §3 server_name. In the ClientHello: a ServerNameList; in EncryptedExtensions: empty,
-// the server's acknowledgement.
+// RFC 6066 §3 server_name. In the ClientHello: a ServerNameList; in EncryptedExtensions (and the
+// TLS 1.2 ServerHello): empty, the server's acknowledgement.
 import { decodeError, illegalParameter } from '../../errors.js';
-import { type ExtCodec, latin1Bytes, latin1String } from './codec.js';
+import { type ExtCodec, emptyExtension, latin1Bytes, latin1String } from './codec.js';
 
 // enum { host_name(0), (255) } NameType
 const host_name = 0;
@@ -39,7 +39,4 @@ export const serverNameClientHello: ExtCodec<string> = {
   },
 };
 
-export const serverNameEncryptedExtensions: ExtCodec<true> = {
-  decode: () => true,
-  encode: () => {},
-};
+export const serverNameEncryptedExtensions: ExtCodec<true> = emptyExtension;

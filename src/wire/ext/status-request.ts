@@ -1,6 +1,8 @@
-// RFC 6066 §8 status_request, as RFC 8446 §4.4.2.1 uses it.
+// RFC 6066 §8 status_request: in TLS 1.2 as RFC 6066 defines it, in TLS 1.3 as RFC 8446 §4.4.2.1 uses it.
 import { illegalParameter } from '../../errors.js';
-import { type ExtCodec, copyBytes } from './codec.js';
+import type { Reader } from '../reader.js';
+import type { Writer } from '../writer.js';
+import { type ExtCodec, copyBytes, emptyExtension } from './codec.js';
 
 // enum { ocsp(1), (255) } CertificateStatusType
 const ocsp = 1;
@@ -38,15 +40,29 @@ export const statusRequestCertificateRequest: ExtCodec<true> = {
   encode: () => {},
 };
 
-/** CertificateEntry: CertificateStatus { status_type = ocsp; opaque OCSPResponse<1..2^24-1> }. */
+/**
+ * TLS 1.2 ServerHello: RFC 6066 §8, a server that sends CertificateStatus "MUST have included an
+ * extension of type "status_request" with empty "extension_data"".
+ */
+export const statusRequestServerHello: ExtCodec<true> = emptyExtension;
+
+/**
+ * CertificateStatus { status_type = ocsp; opaque OCSPResponse<1..2^24-1> }: the body of the
+ * status_request extension in a TLS 1.3 CertificateEntry and of the TLS 1.2 CertificateStatus
+ * message.
+ */
+export function readCertificateStatus(r: Reader): Uint8Array {
+  const statusType = r.u8('status_type');
+  // We only ever ask for ocsp (RFC 8446 §4.4.2.1, RFC 6066 §8), so another type answers nothing we sent.
+  if (statusType !== ocsp) throw illegalParameter(`status_request: CertificateStatus type ${statusType} is not ocsp`);
+  return copyBytes(r.vec24('OCSPResponse', 1, 0xffffff));
+}
+
+export function writeCertificateStatus(w: Writer, response: Uint8Array): void {
+  w.u8(ocsp).opaque24(response);
+}
+
 export const certificateStatus: ExtCodec<Uint8Array> = {
-  decode(r) {
-    const statusType = r.u8('status_type');
-    // We only ever ask for ocsp (RFC 8446 §4.4.2.1), so another type answers nothing we sent.
-    if (statusType !== ocsp) throw illegalParameter(`status_request: CertificateStatus type ${statusType} is not ocsp`);
-    return copyBytes(r.vec24('OCSPResponse', 1, 0xffffff));
-  },
-  encode(w, response) {
-    w.u8(ocsp).opaque24(response);
-  },
+  decode: readCertificateStatus,
+  encode: writeCertificateStatus,
 };

@@ -1,5 +1,6 @@
-// RFC 8446 §4.4.4: struct { opaque verify_data[Hash.length]; } Finished. The hash length belongs
-// to the negotiated suite, so the state machine checks it; here verify_data is the whole body.
+// RFC 8446 §4.4.4: struct { opaque verify_data[Hash.length]; } Finished; RFC 5246 §7.4.9:
+// verify_data[verify_data_length], 12 bytes for every TLS 1.2 suite we know. The length belongs to
+// the negotiated version and suite, so the state machine checks it; here verify_data is the whole body.
 import { copyBytes } from '../ext/codec.js';
 import type { Reader } from '../reader.js';
 import type { Finished } from '../types.js';

@@ -1,8 +1,16 @@
-// RFC 8446 §4.1.3 ServerHello, and §4.1.4 HelloRetryRequest (a ServerHello with a special random).
-import { type ExtensionOrder, decodeExtensions, encodeExtensions } from '../extensions.js';
+// RFC 8446 §4.1.3 ServerHello, §4.1.4 HelloRetryRequest (a ServerHello with a special random), and
+// RFC 5246 §7.4.1.3 ServerHello, the TLS 1.2 form: the same wire structure under TLS 1.2 names,
+// told apart by supported_versions (RFC 8446 §4.2.1).
+import {
+  type ExtensionOrder,
+  decodeExtensions,
+  decodeServerHelloExtensions,
+  encodeExtensions,
+  hasNoExtensions,
+} from '../extensions.js';
 import { copyBytes } from '../ext/codec.js';
 import type { Reader } from '../reader.js';
-import type { HelloRetryRequest, ServerHello } from '../types.js';
+import type { HelloRetryRequest, ServerHello, ServerHello12, WireVersion } from '../types.js';
 import type { Writer } from '../writer.js';
 
 /** RFC 8446 §4.1.3: SHA-256("HelloRetryRequest"). */
@@ -16,19 +24,35 @@ function isHelloRetryRequestRandom(random: Uint8Array): boolean {
   return true;
 }
 
-export function decodeServerHello(r: Reader): ServerHello | HelloRetryRequest {
+/**
+ * With 'tls13' (the receiver speaks only TLS 1.3) every ServerHello is a `server_hello` or a
+ * `hello_retry_request`, one without supported_versions included: the TLS 1.3 client refuses it
+ * with protocol_version. With 'tls12', a ServerHello without supported_versions is a
+ * `server_hello_tls12`.
+ */
+export function decodeServerHello(r: Reader, version: WireVersion = 'tls13'): ServerHello | HelloRetryRequest | ServerHello12 {
   const legacy_version = r.u16('legacy_version');
   const random = r.fixed(32, 'random');
   const legacy_session_id_echo = copyBytes(r.vec8('legacy_session_id_echo', 0, 32));
   const cipher_suite = r.u16('cipher_suite');
   const legacy_compression_method = r.u8('legacy_compression_method');
-  // A TLS 1.2-or-earlier ServerHello may end without an extensions block (RFC 5246 §7.4.1.3).
-  const none = r.remaining === 0;
   if (isHelloRetryRequestRandom(random)) {
-    const extensions = none ? { unknown: [] } : decodeExtensions(r, 'HRR');
+    // RFC 5246 §7.4.1.3: a TLS 1.2-or-earlier ServerHello may end without an extensions block.
+    const extensions = r.remaining === 0 ? { unknown: [] } : decodeExtensions(r, 'HRR');
     return { type: 'hello_retry_request', legacy_version, legacy_session_id_echo, cipher_suite, legacy_compression_method, extensions };
   }
-  const extensions = none ? { unknown: [] } : decodeExtensions(r, 'SH');
+  const decoded = decodeServerHelloExtensions(r, version);
+  if (decoded.context === 'SH12') {
+    return {
+      type: 'server_hello_tls12',
+      server_version: legacy_version,
+      random: copyBytes(random),
+      session_id: legacy_session_id_echo,
+      cipher_suite,
+      compression_method: legacy_compression_method,
+      extensions: decoded.extensions,
+    };
+  }
   return {
     type: 'server_hello',
     legacy_version,
@@ -36,7 +60,7 @@ export function decodeServerHello(r: Reader): ServerHello | HelloRetryRequest {
     legacy_session_id_echo,
     cipher_suite,
     legacy_compression_method,
-    extensions,
+    extensions: decoded.extensions,
   };
 }
 
@@ -49,4 +73,14 @@ export function encodeHelloRetryRequest(w: Writer, m: HelloRetryRequest, options
   w.u16(m.legacy_version).bytes(HELLO_RETRY_REQUEST_RANDOM).opaque8(m.legacy_session_id_echo).u16(m.cipher_suite);
   w.u8(m.legacy_compression_method);
   encodeExtensions(w, 'HRR', m.extensions, options);
+}
+
+/**
+ * Without any extension the block is left out (RFC 5246 §7.4.1.3 extensions_present false): the
+ * decoded value is the same, and a client that sent no extensions gets the ServerHello it expects.
+ */
+export function encodeServerHello12(w: Writer, m: ServerHello12, options?: ExtensionOrder): void {
+  w.u16(m.server_version).bytes(m.random).opaque8(m.session_id).u16(m.cipher_suite).u8(m.compression_method);
+  if (hasNoExtensions(m.extensions)) return;
+  encodeExtensions(w, 'SH12', m.extensions, options);
 }

@@ -10,7 +10,7 @@ import { NamedGroup } from '../wire/codes.js';
 
 export interface FixedKeyShare {
   readonly group: number;
-  /** Raw private key: 32 bytes for X25519, the scalar for the NIST curves. */
+  /** Raw private key: 32 bytes for X25519, the scalar for the NIST curves, the exponent for ffdhe groups. */
   readonly privateKey: Uint8Array;
 }
 
@@ -50,6 +50,10 @@ const PRIVATE_KEY_LENGTH = new Map<number, number>([
   [NamedGroup.x25519, 32],
   [NamedGroup.secp256r1, 32],
   [NamedGroup.secp384r1, 48],
+  // Exponents at least as long as RFC 7919 Appendix A asks (225, 275 and 325 bits).
+  [NamedGroup.ffdhe2048, 32],
+  [NamedGroup.ffdhe3072, 40],
+  [NamedGroup.ffdhe4096, 48],
 ]);
 
 /** Counter-mode HMAC-SHA256 stream: block i = HMAC(seed, "handshake deterministic" || i). */
@@ -158,6 +162,7 @@ export function createDeterministicProvider(options: DeterministicOptions = {}):
       kind: key.kind,
       ...(key.curve !== undefined ? { curve: key.curve } : {}),
       ...(key.bits !== undefined ? { bits: key.bits } : {}),
+      ...(key.decryptRaw ? { decryptRaw: key.decryptRaw } : {}),
       sign(scheme, data) {
         if (!fixedSignatures) return key.sign(scheme, data);
         // A real signature first: it keeps the real key's scheme checks and identifies its certificate.

@@ -1,8 +1,10 @@
 // The crypto provider on node:crypto (OpenSSL). The only module that imports node:crypto.
 import {
   X509Certificate,
+  checkPrimeSync,
   createCipheriv,
   createDecipheriv,
+  createDiffieHellman,
   createECDH,
   createHash,
   createHmac,
@@ -10,6 +12,8 @@ import {
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
+  privateDecrypt,
+  publicEncrypt,
   randomBytes,
   sign as cryptoSign,
   timingSafeEqual,
@@ -23,7 +27,11 @@ import { AlertDescription, NamedGroup } from '../wire/codes.js';
 import type {
   Aead,
   AeadName,
+  Cbc,
+  CbcName,
+  MacHashName,
   CryptoProvider,
+  DhAgreement,
   HashName,
   IdentifierHashName,
   IncrementalHash,
@@ -34,6 +42,7 @@ import type {
   VerifyingKey,
 } from './provider.js';
 import { schemeFitsKey, schemeInfo } from './schemes.js';
+import { dhValueInRange, ffdheGroup, ffdheGroupByParams, leftPad, stripLeadingZeros, type FfdheGroup } from './ffdhe.js';
 
 const u8 = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.length);
@@ -98,6 +107,54 @@ function makeAead(alg: AeadName, key: Uint8Array): Aead {
   };
 }
 
+const CBC_BLOCK = 16;
+const CBC_KEY_LENGTH: Record<CbcName, number> = { 'aes-128-cbc': 16, 'aes-256-cbc': 32 };
+
+function makeCbc(alg: CbcName, key: Uint8Array): Cbc {
+  if (key.length !== CBC_KEY_LENGTH[alg]) throw new TLSError(AlertDescription.internal_error, `${alg} needs a ${CBC_KEY_LENGTH[alg]}-byte key`);
+  const k = Buffer.from(key);
+  const check = (iv: Uint8Array, length: number) => {
+    if (iv.length !== CBC_BLOCK || length % CBC_BLOCK !== 0) {
+      throw new TLSError(AlertDescription.internal_error, `${alg} needs a 16-byte IV and whole blocks, got ${iv.length} and ${length}`);
+    }
+  };
+  const encryptInto = (iv: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number) => {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    check(iv, length);
+    const c = createCipheriv(alg, k, iv).setAutoPadding(false);
+    let at = offset;
+    for (const part of parts) {
+      const chunk = c.update(part);
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    out.set(c.final(), at);
+  };
+  return {
+    encrypt(iv, plaintext) {
+      const out = new Uint8Array(plaintext.length);
+      encryptInto(iv, [plaintext], out, 0);
+      return out;
+    },
+    encryptInto,
+    decrypt(iv, ciphertext) {
+      check(iv, ciphertext.length);
+      const d = createDecipheriv(alg, k, iv).setAutoPadding(false);
+      const head = d.update(ciphertext);
+      const tail = d.final();
+      return tail.length === 0 ? u8(head) : u8(Buffer.concat([head, tail]));
+    },
+  };
+}
+
+/** Record MACs of TLS 1.2 CBC suites; 'sha1' is allowed here only (provider.ts MacHashName). */
+function recordMac(alg: MacHashName, key: Uint8Array, parts: readonly Uint8Array[]): Uint8Array {
+  const h = createHmac(alg, key);
+  for (const part of parts) h.update(part);
+  return u8(h.digest());
+}
+
 const badShare = (what: string) => new TLSError(AlertDescription.illegal_parameter, `invalid ${what} key share`);
 
 // PKCS#8 prefix for a raw X25519 private key (RFC 8410), used to import fixed keys in tests.
@@ -146,6 +203,143 @@ function ecdhShare(group: number, privateKey?: Uint8Array): KeyShare | undefined
   };
 }
 
+// Finite-field DH. createDiffieHellman runs OpenSSL's DH_check on the parameters at every call:
+// free for the RFC 7919 primes, which OpenSSL recognises (it then also picks short exponents, RFC
+// 7919 §5.2), but two primality tests (≈ 115 ms at 2048 bits) for any other prime. Custom server
+// parameters therefore go through DH key objects, which skip that check: the caller has already
+// tested the prime once (isProbablePrime).
+function ffdheShare(group: FfdheGroup, privateKey?: Uint8Array): KeyShare {
+  const dh = createDiffieHellman(buf(group.p), buf(group.g));
+  if (privateKey) dh.setPrivateKey(buf(privateKey));
+  // generateKeys() drops leading zero bytes; RFC 8446 §4.2.8.1 wants the prime's length.
+  const publicKey = leftPad(u8(dh.generateKeys()), group.p.length)!;
+  return {
+    group: group.id,
+    publicKey,
+    agree(peer) {
+      // RFC 8446 §4.2.8.1: exactly the prime's length; RFC 7919 §5.1: 1 < Y < p-1.
+      if (peer.length !== group.p.length || !dhValueInRange(peer, group.p)) throw badShare(group.name);
+      try {
+        return leftPad(u8(dh.computeSecret(buf(peer))), group.p.length)!;
+      } catch {
+        throw badShare(group.name);
+      }
+    },
+  };
+}
+
+function derLength(n: number): number[] {
+  if (n < 0x80) return [n];
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
+  return [0x80 | bytes.length, ...bytes];
+}
+
+function der(tag: number, ...parts: Uint8Array[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([tag, ...derLength(body.length)]), body]);
+}
+
+/** A DER INTEGER for an unsigned value: minimal, with a zero byte where the top bit is set. */
+function derUnsigned(value: Uint8Array): Buffer {
+  const v = stripLeadingZeros(value);
+  return der(0x02, v.length === 0 || v[0]! & 0x80 ? Uint8Array.of(0) : new Uint8Array(0), v);
+}
+
+// PKCS #3 dhKeyAgreement (1.2.840.113549.1.3.1): the SubjectPublicKeyInfo OpenSSL reads for DH,
+// SEQUENCE { SEQUENCE { oid, SEQUENCE { p, g } }, BIT STRING { INTEGER y } }.
+const DH_KEY_AGREEMENT_OID = Buffer.from('06092a864886f70d010301', 'hex');
+
+function dhSpki(p: Uint8Array, g: Uint8Array, y: Uint8Array): Buffer {
+  const params = der(0x30, derUnsigned(p), derUnsigned(g));
+  return der(0x30, der(0x30, DH_KEY_AGREEMENT_OID, params), der(0x03, Uint8Array.of(0), derUnsigned(y)));
+}
+
+/** y from a DH SubjectPublicKeyInfo that OpenSSL itself just encoded (so its shape is known). */
+function dhSpkiPublicValue(spki: Uint8Array): Uint8Array {
+  let at = 0;
+  const length = () => {
+    at++; // tag
+    const first = spki[at++]!;
+    if (first < 0x80) return first;
+    let n = 0;
+    for (let i = 0; i < (first & 0x7f); i++) n = n * 256 + spki[at++]!;
+    return n;
+  };
+  length(); // SubjectPublicKeyInfo
+  const algorithm = length(); // AlgorithmIdentifier (not `at += length()`: that reads `at` first)
+  at += algorithm;
+  length(); // BIT STRING
+  at++; // unused bits: 0
+  const n = length(); // INTEGER y
+  return spki.subarray(at, at + n);
+}
+
+const badDh = () => new TLSError(AlertDescription.illegal_parameter, 'invalid DH public value');
+
+/** Node's generateKeyPairSync takes the generator as an int32. */
+const MAX_KEYGEN_GENERATOR = 0x7fffffff;
+
+function dhAgreeWithParams(p: Uint8Array, g: Uint8Array, peer: Uint8Array): DhAgreement {
+  const prime = stripLeadingZeros(p);
+  const gen = stripLeadingZeros(g);
+  if (!dhValueInRange(peer, prime)) throw badDh();
+  const generator = gen.length <= 4 ? gen.reduce((n, b) => n * 256 + b, 0) : Infinity;
+  let ours: Uint8Array;
+  let secret: Uint8Array;
+  try {
+    if (ffdheGroupByParams(prime, gen) || generator > MAX_KEYGEN_GENERATOR) {
+      // RFC 7919 groups cost nothing to check here. A generator beyond an int32 (RFC 5114-style
+      // subgroups) has no key-object path, and pays for DH_check on every exchange.
+      const dh = createDiffieHellman(buf(prime), buf(gen));
+      ours = u8(dh.generateKeys());
+      secret = u8(dh.computeSecret(buf(peer)));
+    } else {
+      // For a prime it does not know (no q), OpenSSL draws a full-length exponent, as it must for a
+      // group of unknown structure; for the safe primes it knows (RFC 3526, 7919) a short one.
+      // @types/node lacks the 'dh' overload; Node takes { prime, generator } (generator an int32).
+      const pair = generateKeyPairSync('dh' as never, { prime: buf(prime), generator } as never) as unknown as {
+        publicKey: KeyObject;
+        privateKey: KeyObject;
+      };
+      ours = dhSpkiPublicValue(u8(pair.publicKey.export({ format: 'der', type: 'spki' })));
+      const peerKey = createPublicKey({ key: dhSpki(prime, gen, peer), format: 'der', type: 'spki' });
+      secret = u8(diffieHellman({ privateKey: pair.privateKey, publicKey: peerKey }));
+    }
+  } catch {
+    throw badDh();
+  }
+  // RFC 5246 §8.1.2: "leading bytes of Z that contain all zero bits are stripped". The Raccoon
+  // timing attack on that strip needs a DH secret reused across handshakes; ours never is.
+  return { publicKey: leftPad(ours, prime.length)!, premaster: new Uint8Array(stripLeadingZeros(secret)) };
+}
+
+// Primality results by value: a client meets the same server's custom prime on every connection,
+// and one test costs ≈ 115 ms at 2048 bits and ≈ 1.7 s at 4096 (measured). Bounded in entries
+// and in the size of a value worth remembering.
+const PRIME_CACHE_ENTRIES = 64;
+const PRIME_CACHE_MAX_BYTES = 1024;
+
+function primeCache(): (n: Uint8Array) => boolean {
+  const cache = new Map<string, boolean>();
+  return (n) => {
+    const value = stripLeadingZeros(n);
+    if (value.length === 0) return false;
+    if (value.length > PRIME_CACHE_MAX_BYTES) return checkPrimeSync(buf(value));
+    const key = buf(value).toString('latin1');
+    const hit = cache.get(key);
+    if (hit !== undefined) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit;
+    }
+    const prime = checkPrimeSync(buf(value));
+    cache.set(key, prime);
+    if (cache.size > PRIME_CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+    return prime;
+  };
+}
+
 const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 
 function keyInfo(key: KeyObject): { kind: KeyKind; curve?: string; bits?: number } {
@@ -183,6 +377,9 @@ export function verifyingKey(key: KeyObject): VerifyingKey {
         return false;
       }
     },
+    ...(info.kind === 'rsa'
+      ? { encryptPkcs1v15: (data: Uint8Array) => u8(publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, data)) }
+      : {}),
   };
 }
 
@@ -197,6 +394,11 @@ export function signingKey(key: KeyObject): SigningKey {
       const { hash, opts } = signOptions(scheme, key);
       return u8(cryptoSign(hash, data, opts));
     },
+    // Not RSA_PKCS1_PADDING: Node refuses it for private decryption (CVE-2023-46809, Marvin), and
+    // its error-or-not result would be the oracle. tls12/key-exchange.ts checks the padding itself.
+    ...(info.kind === 'rsa'
+      ? { decryptRaw: (ciphertext: Uint8Array) => u8(privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, ciphertext)) }
+      : {}),
   };
 }
 
@@ -297,7 +499,7 @@ function certificateCache(): (der: Uint8Array) => ParsedCertificate {
 }
 
 export interface NodeProvider extends CryptoProvider {
-  /** Imports a fixed ephemeral private key (tests replaying RFC 8448 need this). */
+  /** Imports a fixed ephemeral private key (tests replaying RFC 8448 need this); the exponent for finite-field groups. */
   keyShareFromPrivate(group: number, privateKey: Uint8Array): KeyShare | undefined;
 }
 
@@ -313,7 +515,9 @@ export function createNodeProvider(): NodeProvider {
     hmac: (alg, key, data) => u8(createHmac(alg, key).update(data).digest()),
     equal: (a, b) => a.length === b.length && timingSafeEqual(a, b),
     createAead: makeAead,
-    supportsGroup: (group) => group === NamedGroup.x25519 || ECDH_CURVES.has(group),
+    mac: recordMac,
+    createCbc: makeCbc,
+    supportsGroup: (group) => group === NamedGroup.x25519 || ECDH_CURVES.has(group) || ffdheGroup(group) !== undefined,
     generateKeyShare(group) {
       if (group === NamedGroup.x25519) {
         // Ask for the JWK at generation: exporting it later can deadlock (DESIGN.md §6).
@@ -323,6 +527,8 @@ export function createNodeProvider(): NodeProvider {
         };
         return x25519Share(pair.privateKey, u8(Buffer.from(pair.publicKey.x, 'base64url')));
       }
+      const ffdhe = ffdheGroup(group);
+      if (ffdhe) return ffdheShare(ffdhe);
       return ecdhShare(group);
     },
     keyShareFromPrivate(group, privateKey) {
@@ -331,8 +537,12 @@ export function createNodeProvider(): NodeProvider {
         const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
         return x25519Share(key, u8(spki.subarray(spki.length - 32)));
       }
+      const ffdhe = ffdheGroup(group);
+      if (ffdhe) return ffdheShare(ffdhe, privateKey);
       return ecdhShare(group, privateKey);
     },
+    dhAgreeWithParams,
+    isProbablePrime: primeCache(),
     loadPrivateKey(key, passphrase) {
       const input =
         typeof key === 'string'

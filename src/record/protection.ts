@@ -18,13 +18,33 @@ export interface DecryptedRecord {
   readonly content: Uint8Array;
 }
 
+/** The protocol whose record rules a protection follows: RFC 8446 §5 or RFC 5246 §6.2. */
+export type ProtectionVersion = typeof ProtocolVersion.TLS1_3 | typeof ProtocolVersion.TLS1_2;
+
+/** Write-side protection as the record layer drives it, whichever the version. */
+export interface RecordSealer {
+  readonly version: ProtectionVersion;
+  /** The sequence number the next record will use. */
+  readonly sequence: bigint;
+  /** A whole protected record, header included. */
+  seal(contentType: ContentType, content: Uint8Array): Uint8Array;
+}
+
+/** Read-side protection as the record layer drives it, whichever the version. */
+export interface RecordOpener {
+  readonly version: ProtectionVersion;
+  /** The sequence number the next record must carry. */
+  readonly sequence: bigint;
+  open(record: RawRecord): DecryptedRecord;
+}
+
 const TWO_32 = 0x1_0000_0000;
 
 /**
  * The 64-bit record sequence number as two 32-bit halves, so it stays exact past 2^53.
  * RFC 8446 §5.3: it MUST NOT wrap; we refuse to produce a nonce once it would.
  */
-class SequenceNumber {
+export class SequenceNumber {
   private hi: number;
   private lo: number;
   private exhausted = false;
@@ -56,6 +76,19 @@ class SequenceNumber {
     return nonce;
   }
 
+  /** The sequence number as 8 big-endian bytes (RFC 5246 §6.2.3.1 seq_num) at `offset`. */
+  writeTo(out: Uint8Array, offset: number): void {
+    if (this.exhausted) throw internalError('record sequence number exhausted; the connection must rekey');
+    out[offset] = this.hi >>> 24;
+    out[offset + 1] = (this.hi >>> 16) & 0xff;
+    out[offset + 2] = (this.hi >>> 8) & 0xff;
+    out[offset + 3] = this.hi & 0xff;
+    out[offset + 4] = this.lo >>> 24;
+    out[offset + 5] = (this.lo >>> 16) & 0xff;
+    out[offset + 6] = (this.lo >>> 8) & 0xff;
+    out[offset + 7] = this.lo & 0xff;
+  }
+
   advance(): void {
     if (++this.lo < TWO_32) return;
     this.lo = 0;
@@ -72,16 +105,17 @@ function checkKeys(suite: Tls13Suite, key: Uint8Array, iv: Uint8Array): void {
 }
 
 /** The 5-byte record header, which is also the AEAD additional_data (RFC 8446 §5.2). */
-function writeHeader(out: Uint8Array, type: number, version: number, length: number): void {
-  out[0] = type;
-  out[1] = version >> 8;
-  out[2] = version & 0xff;
-  out[3] = length >> 8;
-  out[4] = length & 0xff;
+export function writeHeader(out: Uint8Array, type: number, version: number, length: number, offset = 0): void {
+  out[offset] = type;
+  out[offset + 1] = version >> 8;
+  out[offset + 2] = version & 0xff;
+  out[offset + 3] = length >> 8;
+  out[offset + 4] = length & 0xff;
 }
 
 /** Protects records we send under one traffic key. */
-export class RecordEncrypter {
+export class RecordEncrypter implements RecordSealer {
+  readonly version: ProtectionVersion = ProtocolVersion.TLS1_3;
   private readonly aead: Aead;
   private readonly iv: Uint8Array;
   private readonly seq: SequenceNumber;
@@ -140,7 +174,8 @@ function trailerWithPadding(contentType: ContentType, padding: number): Uint8Arr
 }
 
 /** Removes protection from records we receive under one traffic key. */
-export class RecordDecrypter {
+export class RecordDecrypter implements RecordOpener {
+  readonly version: ProtectionVersion = ProtocolVersion.TLS1_3;
   private readonly aead: Aead;
   private readonly iv: Uint8Array;
   private readonly seq: SequenceNumber;

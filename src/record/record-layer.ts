@@ -1,5 +1,6 @@
-// The record layer of one connection (RFC 8446 §5): records in, content out, and back; plaintext
-// until keys are installed, then TLS 1.3 protection. It knows keys, not handshakes (DESIGN §2).
+// The record layer of one connection (RFC 8446 §5, RFC 5246 §6): records in, content out, and
+// back; plaintext until keys are installed, then TLS 1.3 or TLS 1.2 protection. It knows keys, not
+// handshakes (DESIGN §2).
 
 import { TLSError, illegalParameter, internalError, unexpectedMessage } from '../errors.js';
 import { MAX_EMPTY_RECORDS, MAX_PLAINTEXT } from '../limits.js';
@@ -8,7 +9,15 @@ import type { Tls13Suite } from '../crypto/suites.js';
 import { AlertDescription, ContentType, ProtocolVersion, contentTypeName } from '../wire/codes.js';
 import { Deframer, RECORD_HEADER_LENGTH, isContentType, type RawRecord } from './deframer.js';
 import { fragment } from './fragmenter.js';
-import { MAX_INNER_PLAINTEXT, RecordDecrypter, RecordEncrypter, type DecryptedRecord } from './protection.js';
+import {
+  MAX_INNER_PLAINTEXT,
+  RecordDecrypter,
+  RecordEncrypter,
+  type DecryptedRecord,
+  type ProtectionVersion,
+  type RecordOpener,
+  type RecordSealer,
+} from './protection.js';
 
 /** RFC 8449 §4: a record_size_limit below 64 MUST be answered with illegal_parameter. */
 export const MIN_RECORD_SIZE_LIMIT = 64;
@@ -23,10 +32,10 @@ export interface EncodeOptions {
 
 export class RecordLayer {
   private readonly deframer = new Deframer();
-  private decrypter: RecordDecrypter | undefined;
-  private encrypter: RecordEncrypter | undefined;
-  /** Content bytes per protected record we send (RFC 8449). */
-  private protectedFragment = MAX_PLAINTEXT;
+  private decrypter: RecordOpener | undefined;
+  private encrypter: RecordSealer | undefined;
+  /** The peer's record_size_limit (RFC 8449), applied to protected records we send. */
+  private recordSizeLimit: number | undefined;
   private emptyRecords = 0;
 
   constructor(private readonly provider: CryptoProvider) {}
@@ -39,9 +48,12 @@ export class RecordLayer {
     return this.encrypter !== undefined;
   }
 
-  /** Content bytes that fit in one protected record we send. */
+  /**
+   * Content bytes that fit in one protected record we send, counted as the current write
+   * protection's version counts record_size_limit (TLS 1.3 until there is one).
+   */
   get maxFragment(): number {
-    return this.protectedFragment;
+    return fragmentLimit(this.recordSizeLimit, this.encrypter?.version ?? ProtocolVersion.TLS1_3);
   }
 
   /** The read sequence number (the next record's), or undefined while reading plaintext. */
@@ -56,12 +68,25 @@ export class RecordLayer {
 
   /** Installs new read traffic keys; the sequence number restarts at 0 (RFC 8446 §5.3). */
   setReadKeys(suite: Tls13Suite, key: Uint8Array, iv: Uint8Array): void {
-    this.decrypter = new RecordDecrypter(this.provider, suite, key, iv);
+    this.setReadProtection(new RecordDecrypter(this.provider, suite, key, iv));
   }
 
   /** Installs new write traffic keys; the sequence number restarts at 0 (RFC 8446 §5.3). */
   setWriteKeys(suite: Tls13Suite, key: Uint8Array, iv: Uint8Array): void {
-    this.encrypter = new RecordEncrypter(this.provider, suite, key, iv);
+    this.setWriteProtection(new RecordEncrypter(this.provider, suite, key, iv));
+  }
+
+  /**
+   * Installs read protection of either version, such as a Tls12RecordDecrypter once the peer's
+   * ChangeCipherSpec has been read (RFC 5246 §7.1).
+   */
+  setReadProtection(opener: RecordOpener): void {
+    this.decrypter = opener;
+  }
+
+  /** Installs write protection of either version, such as a Tls12RecordEncrypter after our ChangeCipherSpec. */
+  setWriteProtection(sealer: RecordSealer): void {
+    this.encrypter = sealer;
   }
 
   clearReadKeys(): void {
@@ -73,21 +98,20 @@ export class RecordLayer {
   }
 
   /**
-   * Applies the peer's record_size_limit to the protected records we send. RFC 8449 §4: in
-   * TLS 1.3 the limit counts TLSInnerPlaintext (content, type byte, padding); unprotected
-   * messages are not subject to it; a larger value than the protocol allows changes nothing.
+   * Applies the peer's record_size_limit to the protected records we send, whichever version
+   * protects them (see fragmentLimit); unprotected messages are not subject to it (RFC 8449 §4).
    */
   setRecordSizeLimit(limit: number): void {
     if (!Number.isInteger(limit) || limit < MIN_RECORD_SIZE_LIMIT) {
       throw illegalParameter(`record_size_limit ${limit} is below ${MIN_RECORD_SIZE_LIMIT}`);
     }
-    this.protectedFragment = Math.min(limit, MAX_INNER_PLAINTEXT) - 1;
+    this.recordSizeLimit = limit;
   }
 
   /** `data` as records ready to send: fragmented, and protected once write keys are set. */
   encode(type: ContentType, data: Uint8Array, options: EncodeOptions = {}): Uint8Array[] {
     const encrypter = this.encrypter;
-    if (encrypter) return fragment(data, this.protectedFragment).map((piece) => encrypter.seal(type, piece));
+    if (encrypter) return fragment(data, this.maxFragment).map((piece) => encrypter.seal(type, piece));
 
     const version = options.legacyRecordVersion ?? ProtocolVersion.TLS1_2;
     if (version !== ProtocolVersion.TLS1_2 && version !== ProtocolVersion.TLS1_0) {
@@ -122,14 +146,18 @@ export class RecordLayer {
   }
 
   /**
-   * One received record's content. Once read keys are set, only protected records and
+   * One received record's content. Once TLS 1.3 read keys are set, only protected records and
    * change_cipher_spec pass: RFC 8446 §5 lets a peer send an unprotected change_cipher_spec during
-   * the handshake for middlebox compatibility; the caller judges its value and count.
+   * the handshake for middlebox compatibility; the caller judges its value and count. Once TLS 1.2
+   * read protection is set, every record is protected under its real type (RFC 5246 §6.2.3); the
+   * caller reads ChangeCipherSpec before it installs that protection, so one arriving later is
+   * refused by it.
    */
   decode(record: RawRecord): DecryptedRecord {
     let result: DecryptedRecord;
-    if (this.decrypter && record.type === ContentType.application_data) {
-      result = this.decrypter.open(record);
+    const decrypter = this.decrypter;
+    if (decrypter && (decrypter.version === ProtocolVersion.TLS1_2 || record.type === ContentType.application_data)) {
+      result = decrypter.open(record);
     } else {
       // Deframer already checks this; a record from elsewhere gets the same RFC 8446 §5 rule.
       if (!isContentType(record.type)) throw unexpectedMessage(`unknown record content type ${record.type}`);
@@ -155,4 +183,14 @@ export class RecordLayer {
     }
     return result;
   }
+}
+
+/**
+ * Content bytes per protected record under the peer's record_size_limit. RFC 8449 §4: in TLS 1.3
+ * the limit counts TLSInnerPlaintext (content, type byte, padding), in TLS 1.2 the plaintext
+ * alone; a larger value than the protocol allows changes nothing.
+ */
+function fragmentLimit(limit: number | undefined, version: ProtectionVersion): number {
+  if (limit === undefined) return MAX_PLAINTEXT;
+  return version === ProtocolVersion.TLS1_2 ? Math.min(limit, MAX_PLAINTEXT) : Math.min(limit, MAX_INNER_PLAINTEXT) - 1;
 }

@@ -29,7 +29,7 @@ describe('node provider: key shares', () => {
   it('unsupported groups give no key share', () => {
     assert.equal(p.supportsGroup(NamedGroup.x448), false);
     assert.equal(p.generateKeyShare(NamedGroup.x448), undefined);
-    assert.equal(p.generateKeyShare(NamedGroup.ffdhe2048), undefined);
+    assert.equal(p.generateKeyShare(0x0103), undefined); // ffdhe6144: not offered here
   });
 
   it('X25519 rejects the all-zero point and other low-order points (RFC 7748 §6.1) with illegal_parameter', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 
 import { RecordLayer } from '../../src/record/record-layer.js';
 import { RecordEncrypter, AEAD_TAG_LENGTH, type DecryptedRecord } from '../../src/record/protection.js';
+import { Tls12RecordDecrypter, Tls12RecordEncrypter, type Tls12Protection } from '../../src/record/protection12.js';
 import { Deframer, type TLSRecord } from '../../src/record/deframer.js';
 import { HandshakeJoiner } from '../../src/record/joiner.js';
 import { nodeProvider } from '../../src/crypto/node.js';
@@ -222,5 +223,111 @@ describe('RecordLayer', () => {
     }
     assert.deepEqual(got, messages);
     assert.ok(joiner.empty);
+  });
+});
+
+describe('RecordLayer with TLS 1.2 protection', () => {
+  const GCM_KEY = filled(16, 1);
+  const GCM_SALT = filled(4, 2);
+  const GCM: Tls12Protection = { kind: 'aead', aead: 'aes-128-gcm', key: GCM_KEY, fixedIv: GCM_SALT, explicitNonce: true };
+  const CBC: Tls12Protection = {
+    kind: 'cbc',
+    cipher: 'aes-128-cbc',
+    key: filled(16, 3),
+    macHash: 'sha1',
+    macKey: filled(20, 4),
+    encryptThenMac: false,
+  };
+
+  function tls12Pair(protection: Tls12Protection): { writer: RecordLayer; reader: RecordLayer } {
+    const writer = new RecordLayer(nodeProvider);
+    const reader = new RecordLayer(nodeProvider);
+    writer.setWriteProtection(new Tls12RecordEncrypter(nodeProvider, protection));
+    reader.setReadProtection(new Tls12RecordDecrypter(nodeProvider, protection));
+    return { writer, reader };
+  }
+
+  it('protects and decrypts handshake, alert and application_data records under their real types', () => {
+    for (const protection of [GCM, CBC]) {
+      const { writer, reader } = tls12Pair(protection);
+      assert.ok(writer.writeProtected && reader.readProtected);
+      const sent = [
+        { type: ContentType.handshake, content: filled(16, 5) },
+        { type: ContentType.application_data, content: filled(3000, 6) },
+        { type: ContentType.alert, content: Uint8Array.of(1, 0) },
+      ];
+      const records = sent.flatMap(({ type, content }) => writer.encode(type, content));
+      assert.deepEqual(records.map((r) => r[0]), [22, 23, 21], 'no TLS 1.3 outer type');
+      for (const r of records) assert.deepEqual(r.subarray(1, 3), Uint8Array.of(3, 3));
+      assert.equal(writer.writeSequence, 3n);
+      reader.receive(concat(records));
+      assert.deepEqual(drain(reader), sent);
+      assert.equal(reader.readSequence, 3n);
+    }
+  });
+
+  it('reads the plaintext flight, the ChangeCipherSpec, then the protected Finished (RFC 5246 §7.1)', () => {
+    const peer = new RecordLayer(nodeProvider);
+    const serverHello = peer.encode(ContentType.handshake, filled(70, 1));
+    const ccs = peer.encode(ContentType.change_cipher_spec, Uint8Array.of(1));
+    peer.setWriteProtection(new Tls12RecordEncrypter(nodeProvider, GCM));
+    const finished = peer.encode(ContentType.handshake, filled(16, 2));
+
+    const layer = new RecordLayer(nodeProvider);
+    layer.receive(concat([...serverHello, ...ccs, ...finished]));
+    assert.deepEqual(layer.next(), { type: ContentType.handshake, content: filled(70, 1) });
+    assert.deepEqual(layer.next(), { type: ContentType.change_cipher_spec, content: Uint8Array.of(1) });
+    layer.setReadProtection(new Tls12RecordDecrypter(nodeProvider, GCM));
+    assert.deepEqual(layer.next(), { type: ContentType.handshake, content: filled(16, 2) });
+    assert.equal(layer.readSequence, 1n);
+  });
+
+  it('treats a plaintext handshake or alert record as protected once read protection is on (bad_record_mac)', () => {
+    for (const type of [ContentType.handshake, ContentType.alert, ContentType.application_data]) {
+      const { reader } = tls12Pair(GCM);
+      throwsAlert(() => reader.decode(plaintextRecord(type, filled(40, 1))), AlertDescription.bad_record_mac);
+    }
+  });
+
+  it('refuses a change_cipher_spec once read protection is on, plaintext or not (unexpected_message)', () => {
+    const { reader } = tls12Pair(GCM);
+    throwsAlert(() => reader.decode(plaintextRecord(ContentType.change_cipher_spec, Uint8Array.of(1))), AlertDescription.unexpected_message);
+    throwsAlert(() => reader.decode(plaintextRecord(ContentType.change_cipher_spec, filled(40, 1))), AlertDescription.unexpected_message);
+    assert.equal(reader.readSequence, 0n);
+  });
+
+  it('rejects authentic zero-length handshake and alert records (unexpected_message)', () => {
+    for (const type of [ContentType.handshake, ContentType.alert]) {
+      const { reader } = tls12Pair(GCM);
+      // Sealed by hand (RFC 5288 §3, sequence number 0): the encrypter refuses to produce them.
+      const explicit = new Uint8Array(8);
+      const aad = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, type, 3, 3, 0, 0);
+      const sealed = nodeProvider.createAead('aes-128-gcm', GCM_KEY).seal(concat([GCM_SALT, explicit]), aad, new Uint8Array(0));
+      throwsAlert(() => reader.decode(plaintextRecord(type, concat([explicit, sealed]))), AlertDescription.unexpected_message);
+    }
+  });
+
+  it('applies record_size_limit to the plaintext alone in TLS 1.2 (RFC 8449 §4), to the inner plaintext in TLS 1.3', () => {
+    const { writer, reader } = tls12Pair(CBC);
+    writer.setRecordSizeLimit(64);
+    assert.equal(writer.maxFragment, 64);
+    const data = filled(1000, 7);
+    const records = writer.encode(ContentType.application_data, data);
+    assert.equal(records.length, Math.ceil(1000 / 64));
+    reader.receive(concat(records));
+    const got = drain(reader);
+    assert.ok(got.every((r) => r.content.length <= 64));
+    assert.equal(got[0]!.content.length, 64);
+    assert.deepEqual(concat(got.map((r) => r.content)), data);
+
+    writer.setRecordSizeLimit(MAX_PLAINTEXT + 1);
+    assert.equal(writer.maxFragment, MAX_PLAINTEXT);
+
+    // The same limit, once the layer switches to TLS 1.3 keys, leaves room for the type byte.
+    writer.setRecordSizeLimit(64);
+    writer.setWriteKeys(AES128, ...keys(AES128, 1));
+    assert.equal(writer.maxFragment, 63);
+    writer.setWriteProtection(new Tls12RecordEncrypter(nodeProvider, GCM));
+    assert.equal(writer.maxFragment, 64);
   });
 });

@@ -3,13 +3,14 @@
 // sticky failure and a `failed` event.
 import { concatBytes } from './bytes.js';
 import { type ClientConfig, type ResolvedClientConfig, resolveClientConfig } from './client/config.js';
-import { type ClientState, handleClientMessage, startClient } from './client/tls13.js';
+import { type ClientState, handleClientInput } from './client/state.js';
+import { startClient } from './client/tls13.js';
 import type { CryptoProvider } from './crypto/provider.js';
 import { nodeProvider } from './crypto/node.js';
 import type { Tls13Suite } from './crypto/suites.js';
 import { TLSError, asTLSError, unexpectedMessage } from './errors.js';
 import type { ConnectionEvent, HandshakeInfo } from './events.js';
-import type { HandshakeContext } from './handshake/context.js';
+import { CHANGE_CIPHER_SPEC, type HandshakeContext, type Tls12Input } from './handshake/context.js';
 import { sendKeyUpdate } from './handshake/traffic.js';
 import { type KeyLogLabel, keyLogLine } from './keylog.js';
 import { MAX_CHANGE_CIPHER_SPEC, MAX_REJECTED_EARLY_DATA, MAX_WARNING_ALERTS } from './limits.js';
@@ -17,13 +18,15 @@ import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/joiner.js';
 import { AEAD_TAG_LENGTH, type DecryptedRecord } from './record/protection.js';
 import { RecordLayer } from './record/record-layer.js';
+import { Tls12RecordDecrypter, Tls12RecordEncrypter } from './record/protection12.js';
 import { type ResolvedServerConfig, type ServerConfig, resolveServerConfig } from './server/config.js';
-import { type ServerState, handleServerMessage, startServer } from './server/tls13.js';
+import { type ServerState, handleServerInput } from './server/state.js';
+import { startServer } from './server/tls13.js';
 import { trafficKeys } from './tls13/key-schedule.js';
 import { type TraceEvent, messageName } from './trace.js';
 import { AlertDescription, AlertLevel, ContentType, ProtocolVersion, alertName } from './wire/codes.js';
 import { decodeHandshake, encodeHandshake } from './wire/handshake.js';
-import type { HandshakeMessage } from './wire/types.js';
+import type { WireVersion } from './wire/types.js';
 
 export interface ConnectionOptions {
   provider?: CryptoProvider;
@@ -44,6 +47,7 @@ type Protection = TraceEvent['protection'];
 
 // RFC 8446 §5: the change_cipher_spec record, always sent in plaintext.
 const CHANGE_CIPHER_SPEC_RECORD = new Uint8Array([ContentType.change_cipher_spec, 0x03, 0x03, 0x00, 0x01, 0x01]);
+const EMPTY = new Uint8Array(0);
 
 export class Connection {
   readonly provider: CryptoProvider;
@@ -69,6 +73,10 @@ export class Connection {
   /** Until our first flush, a client's records hold its initial ClientHello. */
   private initialClientHello: boolean;
   private lastReceived: TraceEvent | undefined;
+  /** How handshake messages decode: 'tls12' while TLS 1.2 is negotiated or still possible. */
+  private wireVersion: WireVersion = 'tls13';
+  /** Set once the state machine settles the version (ServerHello sent or received). */
+  private version: 'TLSv1.2' | 'TLSv1.3' | undefined;
 
   private failure: TLSError | undefined;
   private info: HandshakeInfo | undefined;
@@ -88,6 +96,8 @@ export class Connection {
   static client(config: ClientConfig, options: ConnectionOptions = {}): Connection {
     const resolved = resolveClientConfig(config);
     const conn = new Connection({ role: 'client', config: resolved, state: undefined as never }, options);
+    // A client offering TLS 1.2 reads the ServerHello in TLS 1.2 terms until the version is known.
+    if (resolved.minVersion <= ProtocolVersion.TLS1_2) conn.wireVersion = 'tls12';
     conn.guard(() => {
       conn.machine.state = startClient(conn.context, resolved);
     });
@@ -96,7 +106,10 @@ export class Connection {
 
   static server(config: ServerConfig, options: ConnectionOptions = {}): Connection {
     const resolved = resolveServerConfig(config);
-    return new Connection({ role: 'server', config: resolved, state: startServer() }, options);
+    const conn = new Connection({ role: 'server', config: resolved, state: startServer() }, options);
+    // The ClientHello's TLS 1.2 extensions are typed (and checked) only when we may answer in 1.2.
+    if (resolved.minVersion <= ProtocolVersion.TLS1_2) conn.wireVersion = 'tls12';
+    return conn;
   }
 
   get role(): 'client' | 'server' {
@@ -154,6 +167,7 @@ export class Connection {
   /** RFC 8446 §4.6.3: update our sending keys, optionally asking the peer to update too. */
   updateKeys(requestPeer = false): void {
     const m = this.machine;
+    if (this.version === 'TLSv1.2') throw new Error('TLS 1.2 has no KeyUpdate');
     if (!this.info || m.state.kind !== 'Traffic' || this.failure) throw new Error('keys can be updated only after the handshake');
     this.guard(() => {
       m.state = sendKeyUpdate(m.state as never, this.context, requestPeer) as never;
@@ -175,14 +189,18 @@ export class Connection {
   // --- receiving ---------------------------------------------------------------------------
 
   private onRecord(record: RawRecord): void {
-    const wasProtected = record.type === ContentType.application_data && this.readProtection !== 'plaintext';
+    const tls12 = this.version === 'TLSv1.2';
+    // TLS 1.3 protects every record as application_data (RFC 8446 §5.2); TLS 1.2 every record
+    // after the peer's ChangeCipherSpec, under its own type.
+    const wasProtected = this.readProtection !== 'plaintext' && (tls12 || record.type === ContentType.application_data);
     // RFC 8449 §4: a record larger than the limit we advertised MUST be answered with record_overflow.
+    // TLS 1.3 counts TLSInnerPlaintext (content and type byte); TLS 1.2 the plaintext, checked below.
     const limit = this.receiveRecordLimit;
-    if (wasProtected && limit !== undefined && record.fragment.length - AEAD_TAG_LENGTH > limit) {
+    if (!tls12 && wasProtected && limit !== undefined && record.fragment.length - AEAD_TAG_LENGTH > limit) {
       throw new TLSError(AlertDescription.record_overflow, `protected record exceeds our record_size_limit ${limit}`);
     }
-    // A peer that fails before it has our keys can only send its alert in plaintext; keep its reason.
-    if (record.type === ContentType.alert && !this.info && this.readProtection !== 'plaintext') {
+    // A TLS 1.3 peer that fails before it has our keys can only send its alert in plaintext; keep its reason.
+    if (!tls12 && record.type === ContentType.alert && !this.info && this.readProtection !== 'plaintext') {
       return this.onAlert(record.fragment);
     }
     let decoded: DecryptedRecord | undefined;
@@ -191,6 +209,9 @@ export class Connection {
       if (!decoded) return;
     }
     const { type, content } = decoded ?? this.records.decode(record);
+    if (tls12 && wasProtected && limit !== undefined && content.length > limit) {
+      throw new TLSError(AlertDescription.record_overflow, `protected record exceeds our record_size_limit ${limit}`);
+    }
     // RFC 8446 §5.1: handshake messages MUST NOT be interleaved with other record types.
     if (type !== ContentType.handshake && !this.joiner.empty) {
       throw unexpectedMessage('a record interleaved with a fragmented handshake message');
@@ -231,8 +252,18 @@ export class Connection {
     return undefined;
   }
 
-  /** RFC 8446 §5: a compatibility CCS is dropped; anything else about it is unexpected_message. */
+  /**
+   * RFC 8446 §5: a compatibility CCS is dropped; anything else about it is unexpected_message.
+   * RFC 5246 §7.1: in TLS 1.2 it is the peer's switch to the pending keys, for the state machine.
+   */
   private onChangeCipherSpec(content: Uint8Array, wasProtected: boolean): void {
+    if (this.version === 'TLSv1.2') {
+      if (wasProtected || this.info) throw unexpectedMessage('change_cipher_spec at this point');
+      if (content.length !== 1 || content[0] !== 1) throw unexpectedMessage('malformed change_cipher_spec');
+      this.trace({ direction: 'received', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: this.readProtection });
+      this.dispatch(CHANGE_CIPHER_SPEC, EMPTY);
+      return;
+    }
     const beforeFirstHello = this.machine.role === 'server' && this.machine.state.kind === 'ExpectClientHello';
     if (wasProtected || this.info || beforeFirstHello) throw unexpectedMessage('change_cipher_spec at this point');
     if (content.length !== 1 || content[0] !== 1) throw unexpectedMessage('malformed change_cipher_spec');
@@ -250,9 +281,11 @@ export class Connection {
       this.events.push({ type: 'peer-closed' });
       return;
     }
-    // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is fatal.
-    if (description === AlertDescription.user_canceled) {
-      if (++this.warningAlerts > MAX_WARNING_ALERTS) throw unexpectedMessage('too many user_canceled alerts');
+    // RFC 8446 §6: user_canceled is followed by close_notify; every other alert is fatal. RFC 5246
+    // §7.2: TLS 1.2 also has warning alerts (no_renegotiation, …) after which the connection goes on.
+    const warning = this.version === 'TLSv1.2' && content[0] === AlertLevel.warning;
+    if (description === AlertDescription.user_canceled || warning) {
+      if (++this.warningAlerts > MAX_WARNING_ALERTS) throw unexpectedMessage(`too many ${alertName(description)} alerts`);
       return;
     }
     throw new TLSError(description, `peer sent a ${alertName(description)} alert`, { fromPeer: true });
@@ -261,7 +294,7 @@ export class Connection {
   private onHandshakeData(content: Uint8Array): void {
     this.joiner.push(content);
     for (let m = this.joiner.next(); m; m = this.joiner.next()) {
-      const msg = decodeHandshake(m.msgType, m.body);
+      const msg = decodeHandshake(m.msgType, m.body, this.wireVersion);
       this.lastReceived = this.trace({
         direction: 'received',
         kind: 'handshake',
@@ -280,17 +313,17 @@ export class Connection {
     }
   }
 
-  private dispatch(msg: HandshakeMessage, raw: Uint8Array): void {
+  private dispatch(msg: Tls12Input, raw: Uint8Array): void {
     const m = this.machine;
-    if (m.role === 'client') m.state = handleClientMessage(m.state, msg, raw, this.context, m.config);
-    else m.state = handleServerMessage(m.state, msg, raw, this.context, m.config);
+    if (m.role === 'client') m.state = handleClientInput(m.state, msg, raw, this.context, m.config);
+    else m.state = handleServerInput(m.state, msg, raw, this.context, m.config);
     this.flushHandshake();
   }
 
   private onApplicationData(content: Uint8Array): void {
     if (!this.info) throw unexpectedMessage('application data before the handshake completed');
     const state = this.machine.state;
-    if (state.kind === 'Traffic') state.keyUpdates = 0;
+    if (state.kind === 'Traffic' && 'keyUpdates' in state) state.keyUpdates = 0;
     if (this.traceLevel === 'all') {
       this.trace({ direction: 'received', kind: 'application_data', name: 'ApplicationData', size: content.length, protection: 'application' });
     }
@@ -418,6 +451,32 @@ export class Connection {
     },
     emit: (event) => {
       this.events.push(event);
+    },
+    settleVersion: (version) => {
+      this.version = version;
+      if (version === 'TLSv1.3') {
+        this.wireVersion = 'tls13';
+        return;
+      }
+      this.wireVersion = 'tls12';
+      this.deframer.allowTls12Records();
+      // RFC 5246 §7.4.2: the server's Certificate comes in plaintext, right after the ServerHello.
+      this.joiner.allowLargeCertificates();
+    },
+    changeWriteCipherSpec: (protection) => {
+      this.flushHandshake();
+      this.output.push(CHANGE_CIPHER_SPEC_RECORD);
+      this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: this.writeProtection });
+      this.records.setWriteProtection(new Tls12RecordEncrypter(this.provider, protection));
+      this.writeProtection = 'application';
+    },
+    changeReadCipherSpec: (protection) => {
+      this.records.setReadProtection(new Tls12RecordDecrypter(this.provider, protection));
+      this.readProtection = 'application';
+      this.readKeysChanged = true;
+    },
+    sendWarningAlert: (description) => {
+      this.sendAlert(AlertLevel.warning, description);
     },
   };
 

@@ -5,12 +5,15 @@ import type { TraceEvent } from './trace.js';
 
 /** What a finished handshake negotiated. */
 export interface HandshakeInfo {
-  version: 'TLSv1.3';
+  version: 'TLSv1.3' | 'TLSv1.2';
   cipherSuite: number;
   cipherSuiteName: string;
   group: number;
   groupName: string;
-  /** The scheme the server signed CertificateVerify with. */
+  /**
+   * The scheme the server signed CertificateVerify (TLS 1.3) or ServerKeyExchange (TLS 1.2 ECDHE,
+   * DHE) with; 0 with no server signature (TLS 1.2 RSA key exchange).
+   */
   signatureScheme: number;
   signatureSchemeName: string;
   alpnProtocol: string | false;
@@ -24,6 +27,10 @@ export interface HandshakeInfo {
   authorized: boolean;
   authorizationError: TLSError | undefined;
   helloRetryRequest: boolean;
+  /** TLS 1.2: RFC 7627 extended master secret was negotiated (always, unless the peer lacks it). */
+  extendedMasterSecret?: boolean;
+  /** TLS 1.2: RFC 7366 encrypt_then_mac protects the records (CBC suites only). */
+  encryptThenMac?: boolean;
   /**
    * Client: the server's stapled OCSP status for its leaf, verified (RFC 8446 §4.4.2.1); absent
    * when none was stapled or it could not be checked against an issuer.

@@ -5,6 +5,8 @@
 export const MAX_PLAINTEXT = 1 << 14;
 /** RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. */
 export const MAX_CIPHERTEXT = (1 << 14) + 256;
+/** RFC 5246 §6.2.3: TLS 1.2 TLSCiphertext.length MUST NOT exceed 2^14 + 2048. */
+export const MAX_CIPHERTEXT_TLS12 = (1 << 14) + 2048;
 /** A handshake message larger than this is refused from its header (Go uses 64 KiB too). */
 export const MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 /** Certificate messages may be larger: real chains with many SANs exceed 64 KiB. */

@@ -31,6 +31,16 @@ const MESSAGE_NAMES: Record<string, string> = {
   new_session_ticket: 'NewSessionTicket',
   end_of_early_data: 'EndOfEarlyData',
   key_update: 'KeyUpdate',
+  // TLS 1.2 (RFC 5246 §7.4)
+  hello_request: 'HelloRequest',
+  server_hello_tls12: 'ServerHello',
+  certificate_tls12: 'Certificate',
+  server_key_exchange: 'ServerKeyExchange',
+  certificate_request_tls12: 'CertificateRequest',
+  server_hello_done: 'ServerHelloDone',
+  client_key_exchange: 'ClientKeyExchange',
+  new_session_ticket_tls12: 'NewSessionTicket',
+  certificate_status: 'CertificateStatus',
 };
 
 export const messageName = (kind: string): string => MESSAGE_NAMES[kind] ?? kind;

@@ -1,3 +1,4 @@
+import { type TlsVersionName, resolveVersions } from '../handshake/versions.js';
 import type { SigningKey } from '../crypto/provider.js';
 import { DEFAULT_GROUPS } from '../crypto/groups.js';
 import { DEFAULT_CERT_SIGNATURE_SCHEMES, DEFAULT_SIGNATURE_SCHEMES } from '../crypto/schemes.js';
@@ -10,6 +11,12 @@ import type { UnknownExtension } from '../wire/types.js';
 
 /** A client's settings for the sans-IO core. The Node adapter maps node:tls options onto this. */
 export interface ClientConfig {
+  /**
+   * Versions to speak, as node:tls minVersion/maxVersion. TLS 1.0 and 1.1 are never spoken.
+   * Default: TLS 1.3 only, until the TLS 1.2 state machines land (issue 4).
+   */
+  minVersion?: TlsVersionName;
+  maxVersion?: TlsVersionName;
   /** Host to authenticate; sent as SNI unless it is an IP literal (RFC 6066 §3). */
   serverName?: string;
   /** SNI to send when it should differ from serverName; false sends none. */
@@ -61,6 +68,9 @@ export interface ClientConfig {
 }
 
 export interface ResolvedClientConfig {
+  /** ProtocolVersion values: TLS1_2 or TLS1_3. */
+  minVersion: number;
+  maxVersion: number;
   serverName: string | undefined;
   sni: string | undefined;
   alpnProtocols: readonly string[];
@@ -112,7 +122,10 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
   }
   const extra = config.helloExtensions?.extra ?? [];
   checkHelloExtensions(extra);
+  const { minVersion, maxVersion } = resolveVersions(config);
   return {
+    minVersion,
+    maxVersion,
     serverName,
     sni,
     alpnProtocols: config.alpnProtocols ?? [],

@@ -54,6 +54,7 @@ import type {
   ServerHello,
 } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
+import type { ClientState } from './state.js';
 import { type HelloParameters, buildClientHello, clientHelloEncoding } from './hello.js';
 
 /** Everything fixed by the ServerHello. */
@@ -74,7 +75,7 @@ interface ServerParameters {
   alpnProtocol: string | false;
 }
 
-export type ClientState =
+export type Tls13ClientState =
   | {
       kind: 'ExpectServerHello';
       hello: HelloParameters;
@@ -108,7 +109,7 @@ export type ClientState =
     }
   | TrafficState;
 
-type Handler<S extends ClientState> = (
+type Handler<S extends Tls13ClientState> = (
   state: S,
   msg: HandshakeMessage,
   raw: Uint8Array,
@@ -117,7 +118,7 @@ type Handler<S extends ClientState> = (
 ) => ClientState;
 
 /** Sends the first ClientHello. */
-export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig): ClientState {
+export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig): Tls13ClientState {
   const shares = config.keyShareGroups.map((g) => {
     const share = ctx.provider.generateKeyShare(g);
     if (!share) throw new Error(`unsupported key share group ${groupName(g)}`);
@@ -144,7 +145,7 @@ function describeHello(config: ResolvedClientConfig, shares: KeyShare[]): string
 /** Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4). */
 function checkServerHelloCommon(
   msg: ServerHello | HelloRetryRequest,
-  state: Extract<ClientState, { kind: 'ExpectServerHello' }>,
+  state: Extract<Tls13ClientState, { kind: 'ExpectServerHello' }>,
   config: ResolvedClientConfig,
 ): Tls13Suite {
   const version = msg.extensions.supported_versions;
@@ -171,7 +172,7 @@ function checkServerHelloCommon(
   return suite;
 }
 
-const onServerHello: Handler<Extract<ClientState, { kind: 'ExpectServerHello' }>> = (state, msg, raw, ctx, config) => {
+const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHello' }>> = (state, msg, raw, ctx, config) => {
   if (msg.type === 'hello_retry_request') return onHelloRetryRequest(state, msg, raw, ctx, config);
   const sh = expect(msg, 'server_hello', state.kind);
   const suite = checkServerHelloCommon(sh, state, config);
@@ -214,12 +215,12 @@ const onServerHello: Handler<Extract<ClientState, { kind: 'ExpectServerHello' }>
 
 /** RFC 8446 §4.1.4. */
 function onHelloRetryRequest(
-  state: Extract<ClientState, { kind: 'ExpectServerHello' }>,
+  state: Extract<Tls13ClientState, { kind: 'ExpectServerHello' }>,
   hrr: HelloRetryRequest,
   raw: Uint8Array,
   ctx: HandshakeContext,
   config: ResolvedClientConfig,
-): ClientState {
+): Tls13ClientState {
   if (state.retry) throw unexpectedMessage('a second HelloRetryRequest');
   const suite = checkServerHelloCommon(hrr, state, config);
   const selected = hrr.extensions.key_share;
@@ -263,7 +264,7 @@ function onHelloRetryRequest(
   };
 }
 
-const onEncryptedExtensions: Handler<Extract<ClientState, { kind: 'ExpectEncryptedExtensions' }>> = (
+const onEncryptedExtensions: Handler<Extract<Tls13ClientState, { kind: 'ExpectEncryptedExtensions' }>> = (
   state,
   msg,
   raw,
@@ -294,7 +295,7 @@ const onEncryptedExtensions: Handler<Extract<ClientState, { kind: 'ExpectEncrypt
   return { kind: 'ExpectCertificateOrCertificateRequest', n: state.n, server: { alpnProtocol } };
 };
 
-const onCertificateOrRequest: Handler<Extract<ClientState, { kind: 'ExpectCertificateOrCertificateRequest' }>> = (
+const onCertificateOrRequest: Handler<Extract<Tls13ClientState, { kind: 'ExpectCertificateOrCertificateRequest' }>> = (
   state,
   msg,
   raw,
@@ -320,7 +321,7 @@ function onCertificate(
   raw: Uint8Array,
   ctx: HandshakeContext,
   config: ResolvedClientConfig,
-): ClientState {
+): Tls13ClientState {
   const cert = expect(msg, 'certificate', state.kind);
   if (cert.certificate_request_context.length !== 0) throw illegalParameter('server Certificate context must be empty');
   if (cert.certificate_list.length === 0) {
@@ -385,7 +386,7 @@ function onCertificate(
   };
 }
 
-const onCertificateVerify: Handler<Extract<ClientState, { kind: 'ExpectCertificateVerify' }>> = (
+const onCertificateVerify: Handler<Extract<Tls13ClientState, { kind: 'ExpectCertificateVerify' }>> = (
   state,
   msg,
   raw,
@@ -399,7 +400,7 @@ const onCertificateVerify: Handler<Extract<ClientState, { kind: 'ExpectCertifica
   return { ...state, kind: 'ExpectFinished', signature, signatureScheme: cv.algorithm };
 };
 
-const onFinished: Handler<Extract<ClientState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
+const onFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
   const fin = expect(msg, 'finished', state.kind);
   const { n } = state;
   const { provider } = ctx;
@@ -488,7 +489,7 @@ function sendClientCertificate(
   n.transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
 }
 
-const handlers: { [K in ClientState['kind']]: Handler<Extract<ClientState, { kind: K }>> } = {
+const handlers: { [K in Tls13ClientState['kind']]: Handler<Extract<Tls13ClientState, { kind: K }>> } = {
   ExpectServerHello: onServerHello,
   ExpectEncryptedExtensions: onEncryptedExtensions,
   ExpectCertificateOrCertificateRequest: onCertificateOrRequest,
@@ -499,12 +500,12 @@ const handlers: { [K in ClientState['kind']]: Handler<Extract<ClientState, { kin
 };
 
 export function handleClientMessage(
-  state: ClientState,
+  state: Tls13ClientState,
   msg: HandshakeMessage,
   raw: Uint8Array,
   ctx: HandshakeContext,
   config: ResolvedClientConfig,
 ): ClientState {
-  const handler = handlers[state.kind] as Handler<ClientState>;
+  const handler = handlers[state.kind] as Handler<Tls13ClientState>;
   return handler(state, msg, raw, ctx, config);
 }

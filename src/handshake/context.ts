@@ -2,8 +2,23 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { Tls13Suite } from '../crypto/suites.js';
 import type { ConnectionEvent, HandshakeInfo } from '../events.js';
 import type { KeyLogLabel } from '../keylog.js';
+import type { Tls12Protection } from '../record/protection12.js';
+import type { AlertDescription } from '../wire/codes.js';
 import type { HandshakeEncodeOptions } from '../wire/handshake.js';
 import type { HandshakeMessage } from '../wire/types.js';
+
+/**
+ * RFC 5246 §7.1: in TLS 1.2 a change_cipher_spec record is part of the handshake (it switches the
+ * peer's records to the pending keys), so it reaches the TLS 1.2 state machines as this input.
+ * It is not a handshake message and is not hashed into the transcript.
+ */
+export interface ChangeCipherSpecSignal {
+  readonly type: 'change_cipher_spec';
+}
+export const CHANGE_CIPHER_SPEC: ChangeCipherSpecSignal = { type: 'change_cipher_spec' };
+
+/** What a TLS 1.2 state machine receives: handshake messages and the peer's ChangeCipherSpec. */
+export type Tls12Input = HandshakeMessage | ChangeCipherSpecSignal;
 
 /**
  * A trace annotation. A function is called only when the connection traces, so a handshake that
@@ -36,6 +51,19 @@ export interface HandshakeContext {
    * undefined ends the skipping.
    */
   skipEarlyData(mode: 'application_data' | 'undecryptable' | undefined): void;
+  /**
+   * The version is settled (the client saw the ServerHello, the server chose). Messages decode as
+   * this version from now on. TLS 1.2 also routes the peer's change_cipher_spec to the state
+   * machine (CHANGE_CIPHER_SPEC), accepts TLS 1.2 record sizes (RFC 5246 §6.2.3) and warning
+   * alerts (RFC 5246 §7.2), and lets a plaintext Certificate exceed the usual message bound.
+   */
+  settleVersion(version: 'TLSv1.2' | 'TLSv1.3'): void;
+  /** RFC 5246 §7.1: sends our ChangeCipherSpec; every record we send after it is protected so. */
+  changeWriteCipherSpec(protection: Tls12Protection): void;
+  /** RFC 5246 §7.1: the peer's ChangeCipherSpec arrived; every record it sends next is protected so. */
+  changeReadCipherSpec(protection: Tls12Protection): void;
+  /** A warning alert; the connection stays open (RFC 5246 §7.2.2: no_renegotiation). */
+  sendWarningAlert(description: AlertDescription): void;
   complete(info: HandshakeInfo): void;
   emit(event: ConnectionEvent): void;
 }

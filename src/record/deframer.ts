@@ -3,7 +3,7 @@
 // HTTP, SSLv2) and oversized lengths fail at once instead of pinning memory.
 
 import { TLSError, decodeError, unexpectedMessage } from '../errors.js';
-import { MAX_CIPHERTEXT } from '../limits.js';
+import { MAX_CIPHERTEXT, MAX_CIPHERTEXT_TLS12 } from '../limits.js';
 import { AlertDescription, ContentType } from '../wire/codes.js';
 
 /** A record's header fields and body, as a caller may hold them (type not yet checked). */
@@ -105,6 +105,15 @@ export class Deframer {
   private readonly queue = new ByteQueue();
   /** Failure is sticky: once the stream is out of sync nothing after it can be trusted. */
   private failure: TLSError | undefined;
+  private maxLength = MAX_CIPHERTEXT;
+
+  /**
+   * RFC 5246 §6.2.3: TLS 1.2 ciphertext may reach 2^14 + 2048 (CBC padding, MAC, explicit IV),
+   * more than TLS 1.3's 2^14 + 256. Called once TLS 1.2 is negotiated.
+   */
+  allowTls12Records(): void {
+    this.maxLength = MAX_CIPHERTEXT_TLS12;
+  }
 
   /** Bytes received and not yet returned in a record. */
   get buffered(): number {
@@ -151,10 +160,11 @@ export class Deframer {
     if (major !== 3) this.fail(decodeError(`record version major ${major} is not 3`));
     if (have < RECORD_HEADER_LENGTH) return undefined;
     const length = (this.queue.byteAt(3) << 8) | this.queue.byteAt(4);
-    // RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256. The tighter 2^14 bound for
-    // plaintext records needs to know whether the record is protected: RecordLayer checks it.
-    if (length > MAX_CIPHERTEXT) {
-      this.fail(new TLSError(AlertDescription.record_overflow, `record of ${length} bytes exceeds ${MAX_CIPHERTEXT}`));
+    // RFC 8446 §5.2: TLSCiphertext.length MUST NOT exceed 2^14 + 256 (TLS 1.2: 2^14 + 2048). The
+    // tighter 2^14 bound for plaintext records needs to know whether the record is protected:
+    // RecordLayer checks it.
+    if (length > this.maxLength) {
+      this.fail(new TLSError(AlertDescription.record_overflow, `record of ${length} bytes exceeds ${this.maxLength}`));
     }
     return length;
   }

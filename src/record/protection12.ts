@@ -4,7 +4,7 @@
 // record after ChangeCipherSpec is protected, and the MAC or AEAD covers a 64-bit sequence number.
 
 import { TLSError, internalError, unexpectedMessage } from '../errors.js';
-import { MAX_PLAINTEXT } from '../limits.js';
+import { MAX_CIPHERTEXT_TLS12, MAX_PLAINTEXT } from '../limits.js';
 import type { Aead, AeadName, Cbc, CbcName, CryptoProvider, MacHashName } from '../crypto/provider.js';
 import { AlertDescription, ContentType, ProtocolVersion, contentTypeName } from '../wire/codes.js';
 import { RECORD_HEADER_LENGTH, type RawRecord } from './deframer.js';
@@ -18,8 +18,7 @@ import {
   type RecordSealer,
 } from './protection.js';
 
-/** RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048. */
-export const MAX_CIPHERTEXT_TLS12 = MAX_PLAINTEXT + 2048;
+export { MAX_CIPHERTEXT_TLS12 };
 /** RFC 5288 §3: the explicit part of the GCM nonce, sent before the ciphertext. */
 export const GCM_EXPLICIT_NONCE_LENGTH = 8;
 /** The AES block, which is also the length of the per-record explicit IV (RFC 5246 §6.2.3.2). */

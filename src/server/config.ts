@@ -1,3 +1,4 @@
+import { type TlsVersionName, resolveVersions } from '../handshake/versions.js';
 import type { ParsedCertificate, SigningKey } from '../crypto/provider.js';
 import { DEFAULT_GROUPS } from '../crypto/groups.js';
 import { DEFAULT_CERT_SIGNATURE_SCHEMES, DEFAULT_SIGNATURE_SCHEMES, schemeInfo } from '../crypto/schemes.js';
@@ -41,6 +42,12 @@ export interface ClientAuthConfig {
 }
 
 export interface ServerConfig {
+  /**
+   * Versions to speak, as node:tls minVersion/maxVersion. TLS 1.0 and 1.1 are never spoken.
+   * Default: TLS 1.3 only, until the TLS 1.2 state machines land (issue 4).
+   */
+  minVersion?: TlsVersionName;
+  maxVersion?: TlsVersionName;
   /** Certificates to serve; the first is the default when SNI picks none. */
   certificates: CertifiedKey[];
   /**
@@ -81,6 +88,9 @@ export interface ResolvedClientAuth {
 }
 
 export interface ResolvedServerConfig {
+  /** ProtocolVersion values: TLS1_2 or TLS1_3. */
+  minVersion: number;
+  maxVersion: number;
   certificates: CertifiedKey[];
   selectCertificates: ((serverName: string | undefined) => CertifiedKey[] | undefined) | undefined;
   alpnProtocols: readonly string[];
@@ -151,7 +161,10 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     throw new Error(`recordSizeLimit must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_INNER_PLAINTEXT}`);
   }
   const signatureSchemes = config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES;
+  const { minVersion, maxVersion } = resolveVersions(config);
   return {
+    minVersion,
+    maxVersion,
     certificates: config.certificates,
     selectCertificates: config.selectCertificates,
     alpnProtocols: config.alpnProtocols ?? [],

@@ -31,6 +31,7 @@ import { certificateVerifyContent } from '../handshake/signed-content.js';
 import { type TrafficState, handleTraffic } from '../handshake/traffic.js';
 import { Transcript } from '../handshake/transcript.js';
 import { type CertificateOutcome, verifyCertificateVerify, verifyFinished, verifyPeerCertificate } from '../handshake/verify.js';
+import type { ServerState } from './state.js';
 import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { matchesHostname } from '../pki/hostname.js';
@@ -87,7 +88,7 @@ export type ClientIdentity =
 
 export type ServerTrafficState = TrafficState & { client: ClientIdentity };
 
-export type ServerState =
+export type Tls13ServerState =
   | { kind: 'ExpectClientHello' }
   | { kind: 'ExpectClientHelloAfterRetry'; retry: Retry }
   | { kind: 'ExpectCertificate'; flight: Flight; clientAuth: ResolvedClientAuth }
@@ -101,7 +102,7 @@ export type ServerState =
   | { kind: 'ExpectFinished'; flight: Flight; client: ClientIdentity }
   | ServerTrafficState;
 
-type Handler<S extends ServerState> = (
+type Handler<S extends Tls13ServerState> = (
   state: S,
   msg: HandshakeMessage,
   raw: Uint8Array,
@@ -109,7 +110,7 @@ type Handler<S extends ServerState> = (
   config: ResolvedServerConfig,
 ) => ServerState;
 
-export const startServer = (): ServerState => ({ kind: 'ExpectClientHello' });
+export const startServer = (): Tls13ServerState => ({ kind: 'ExpectClientHello' });
 
 /**
  * RFC 8446 leaves the order of extensions open. We write EncryptedExtensions in NSS's order, the
@@ -199,7 +200,7 @@ function chooseAlpn(ch: ClientHello, config: ResolvedServerConfig): string | fal
   return pick;
 }
 
-const onClientHello: Handler<Extract<ServerState, { kind: 'ExpectClientHello' }>> = (state, msg, raw, ctx, config) => {
+const onClientHello: Handler<Extract<Tls13ServerState, { kind: 'ExpectClientHello' }>> = (state, msg, raw, ctx, config) => {
   const ch = expect(msg, 'client_hello', state.kind);
   checkClientHello(ch);
   const suite = chooseSuite(ch, config);
@@ -241,7 +242,7 @@ const onClientHello: Handler<Extract<ServerState, { kind: 'ExpectClientHello' }>
 };
 
 /** RFC 8446 §4.1.2: the second ClientHello may only change what the HelloRetryRequest asked for. */
-const onClientHelloAfterRetry: Handler<Extract<ServerState, { kind: 'ExpectClientHelloAfterRetry' }>> = (
+const onClientHelloAfterRetry: Handler<Extract<Tls13ServerState, { kind: 'ExpectClientHelloAfterRetry' }>> = (
   state,
   msg,
   raw,
@@ -278,7 +279,7 @@ function serverFlight(
   retried: boolean,
   ctx: HandshakeContext,
   config: ResolvedServerConfig,
-): ServerState {
+): Tls13ServerState {
   const { provider } = ctx;
   const { certified, scheme } = chooseCertificate(ch, config);
   const alpnProtocol = chooseAlpn(ch, config);
@@ -408,7 +409,7 @@ function serverFlight(
  * clientAuth at the provider's time; with clientAuth.required false a failure is recorded, not
  * sent (node:tls rejectUnauthorized: false).
  */
-const onCertificate: Handler<Extract<ServerState, { kind: 'ExpectCertificate' }>> = (state, msg, raw, ctx) => {
+const onCertificate: Handler<Extract<Tls13ServerState, { kind: 'ExpectCertificate' }>> = (state, msg, raw, ctx) => {
   const cert = expect(msg, 'certificate', state.kind);
   const { flight, clientAuth } = state;
   // RFC 8446 §4.4.2: the context echoes the CertificateRequest's, which was empty.
@@ -451,7 +452,7 @@ const onCertificate: Handler<Extract<ServerState, { kind: 'ExpectCertificate' }>
 };
 
 /** RFC 8446 §4.4.3: signed with a scheme from our CertificateRequest, over the transcript so far. */
-const onCertificateVerify: Handler<Extract<ServerState, { kind: 'ExpectCertificateVerify' }>> = (state, msg, raw, ctx) => {
+const onCertificateVerify: Handler<Extract<Tls13ServerState, { kind: 'ExpectCertificateVerify' }>> = (state, msg, raw, ctx) => {
   const cv = expect(msg, 'certificate_verify', state.kind);
   const { flight, certificate } = state;
   const signature = verifyCertificateVerify(
@@ -505,7 +506,7 @@ function peerInfo(
   }
 }
 
-const onFinished: Handler<Extract<ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx) => {
+const onFinished: Handler<Extract<Tls13ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx) => {
   const fin = expect(msg, 'finished', state.kind);
   const { flight, client } = state;
   const finished = verifyFinished(ctx.provider, flight.suite, flight.clientHandshakeSecret, flight.transcript.current(), fin);
@@ -524,7 +525,7 @@ const onFinished: Handler<Extract<ServerState, { kind: 'ExpectFinished' }>> = (s
   };
 };
 
-const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kind: K }>> } = {
+const handlers: { [K in Tls13ServerState['kind']]: Handler<Extract<Tls13ServerState, { kind: K }>> } = {
   ExpectClientHello: onClientHello,
   ExpectClientHelloAfterRetry: onClientHelloAfterRetry,
   ExpectCertificate: onCertificate,
@@ -534,12 +535,12 @@ const handlers: { [K in ServerState['kind']]: Handler<Extract<ServerState, { kin
 };
 
 export function handleServerMessage(
-  state: ServerState,
+  state: Tls13ServerState,
   msg: HandshakeMessage,
   raw: Uint8Array,
   ctx: HandshakeContext,
   config: ResolvedServerConfig,
 ): ServerState {
-  const handler = handlers[state.kind] as Handler<ServerState>;
+  const handler = handlers[state.kind] as Handler<Tls13ServerState>;
   return handler(state, msg, raw, ctx, config);
 }

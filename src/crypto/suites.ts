@@ -1,4 +1,4 @@
-import { CipherSuite } from '../wire/codes.js';
+import { CipherSuite, Tls12CipherSuite } from '../wire/codes.js';
 import type { AeadName, HashName } from './provider.js';
 
 /** A TLS 1.3 cipher suite: RFC 8446 §B.4. */
@@ -32,44 +32,7 @@ export const DEFAULT_TLS13_SUITES: readonly number[] = TLS13_SUITES.map((s) => s
 // TLS 1.2 (RFC 5246). A suite fixes key exchange, authentication, record protection and the PRF
 // hash; the record layer and tls12/keys.ts read the lengths from here.
 
-/**
- * TLS 1.2 code points from the IANA TLS Cipher Suites registry. src/wire/codes.ts lists only the
- * TLS 1.3 suites and the SCSVs, so these live beside the table that uses them.
- */
-export const Tls12CipherSuite = {
-  // RFC 5246 Appendix A.5
-  TLS_RSA_WITH_AES_128_CBC_SHA: 0x002f,
-  TLS_DHE_RSA_WITH_AES_128_CBC_SHA: 0x0033,
-  TLS_RSA_WITH_AES_256_CBC_SHA: 0x0035,
-  TLS_DHE_RSA_WITH_AES_256_CBC_SHA: 0x0039,
-  TLS_RSA_WITH_AES_128_CBC_SHA256: 0x003c,
-  TLS_RSA_WITH_AES_256_CBC_SHA256: 0x003d,
-  TLS_DHE_RSA_WITH_AES_128_CBC_SHA256: 0x0067,
-  TLS_DHE_RSA_WITH_AES_256_CBC_SHA256: 0x006b,
-  // RFC 5288 §3
-  TLS_RSA_WITH_AES_128_GCM_SHA256: 0x009c,
-  TLS_RSA_WITH_AES_256_GCM_SHA384: 0x009d,
-  TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: 0x009e,
-  TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: 0x009f,
-  // RFC 8422 §6 (first RFC 4492)
-  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: 0xc009,
-  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: 0xc00a,
-  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: 0xc013,
-  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 0xc014,
-  // RFC 5289 §3.1, §3.2
-  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: 0xc023,
-  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384: 0xc024,
-  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: 0xc027,
-  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384: 0xc028,
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 0xc02b,
-  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 0xc02c,
-  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 0xc02f,
-  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 0xc030,
-  // RFC 7905 §2
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 0xcca8,
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 0xcca9,
-  TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 0xccaa,
-} as const;
+export { Tls12CipherSuite };
 
 export type Tls12KeyExchange = 'ECDHE' | 'DHE' | 'RSA';
 export type Tls12Authentication = 'ECDSA' | 'RSA';

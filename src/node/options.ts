@@ -3,7 +3,8 @@ import type { ClientConfig } from '../client/config.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { nodeProvider } from '../crypto/node.js';
 import { parseGroupList } from '../crypto/groups.js';
-import { tls13SuiteByName } from '../crypto/suites.js';
+import { DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES, tls12SuiteByName, tls12SuiteByOpensslName, tls13SuiteByName } from '../crypto/suites.js';
+import type { TlsVersionName } from '../handshake/versions.js';
 import { certificateInfo } from '../pki/certificate.js';
 import { verifyCertificate } from '../pki/chain.js';
 import { toDerList } from '../pki/pem.js';
@@ -65,23 +66,45 @@ export interface CommonOptions {
   ocspResponse?: Uint8Array | ReadonlyArray<Uint8Array | undefined>;
 }
 
-export function checkVersions(options: CommonOptions): void {
-  const min = options.minVersion ?? 'TLSv1.2';
-  const max = options.maxVersion ?? 'TLSv1.3';
+/**
+ * node:tls minVersion / maxVersion. TLS 1.0 and 1.1 are never spoken (issue 4): a minVersion
+ * below TLS 1.2 means TLS 1.2, a maxVersion below it is refused. Only explicit values are passed
+ * on; the core's defaults apply otherwise.
+ */
+export function checkVersions(options: CommonOptions): { minVersion?: TlsVersionName; maxVersion?: TlsVersionName } {
   const known = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-  for (const v of [min, max]) if (!known.includes(v)) throw new TypeError(`unknown TLS version ${v}`);
-  if (max !== 'TLSv1.3') throw new Error(`maxVersion ${max}: this build of handshake speaks TLS 1.3 only (TLS 1.2 is coming)`);
+  for (const v of [options.minVersion, options.maxVersion]) {
+    if (v !== undefined && !known.includes(v)) throw new TypeError(`unknown TLS version ${v}`);
+  }
+  const max = options.maxVersion;
+  if (max === 'TLSv1' || max === 'TLSv1.1') throw new Error(`maxVersion ${max}: TLS 1.0 and 1.1 are not spoken`);
+  const min = options.minVersion === 'TLSv1' || options.minVersion === 'TLSv1.1' ? 'TLSv1.2' : options.minVersion;
+  return {
+    ...(min !== undefined ? { minVersion: min as TlsVersionName } : {}),
+    ...(max !== undefined ? { maxVersion: max as TlsVersionName } : {}),
+  };
 }
 
-/** node:tls `ciphers` mixes TLS 1.2 cipher names and TLS 1.3 suite names; we take the TLS 1.3 ones. */
+/**
+ * node:tls `ciphers`: OpenSSL names for TLS 1.2 suites (ECDHE-RSA-AES128-GCM-SHA256) and IANA
+ * names for TLS 1.3 ones (TLS_AES_128_GCM_SHA256), colon-separated; IANA names of TLS 1.2 suites
+ * are accepted too. As in node:tls, naming no suite of one version keeps that version's defaults.
+ * OpenSSL keywords and exclusions (HIGH, !aNULL, …) are not interpreted; a list with no name we
+ * know is an error rather than a silent default.
+ */
 export function parseCiphers(spec: string | undefined): number[] | undefined {
   if (!spec) return undefined;
-  const ids = spec
-    .split(':')
-    .map((name) => tls13SuiteByName(name.trim())?.id)
-    .filter((id): id is number => id !== undefined);
-  if (!ids.length) throw new Error(`no TLS 1.3 cipher suite in ciphers "${spec}"`);
-  return ids;
+  const tls13: number[] = [];
+  const tls12: number[] = [];
+  for (const raw of spec.split(':')) {
+    const name = raw.trim();
+    const id13 = tls13SuiteByName(name)?.id;
+    const id12 = (tls12SuiteByOpensslName(name) ?? tls12SuiteByName(name))?.id;
+    if (id13 !== undefined && !tls13.includes(id13)) tls13.push(id13);
+    if (id12 !== undefined && !tls12.includes(id12)) tls12.push(id12);
+  }
+  if (!tls13.length && !tls12.length) throw new Error(`no cipher suite we know in ciphers "${spec}"`);
+  return [...(tls13.length ? tls13 : DEFAULT_TLS13_SUITES), ...(tls12.length ? tls12 : DEFAULT_TLS12_SUITES)];
 }
 
 const SIGALG_ALIASES: Record<string, number> = {
@@ -144,7 +167,7 @@ export function clientConfigFrom(
   options: CommonOptions & { servername?: string; host?: string },
   provider: CryptoProvider,
 ): ClientConfig {
-  checkVersions(options);
+  const versions = checkVersions(options);
   const host = options.servername ?? options.host ?? 'localhost';
   const rejectUnauthorized = options.rejectUnauthorized ?? true;
   const certified = certifiedKeys(options, provider)[0];
@@ -153,6 +176,7 @@ export function clientConfigFrom(
   const groups = options.ecdhCurve ? parseGroupList(options.ecdhCurve) : undefined;
   const sigalgs = parseSigalgs(options.sigalgs);
   return {
+    ...versions,
     serverName: host,
     ...(options.servername === '' ? { sni: false as const } : {}),
     ...(alpn ? { alpnProtocols: alpn } : {}),
@@ -261,13 +285,14 @@ function clientAuthFrom(options: ServerConfigOptions, provider: CryptoProvider):
 }
 
 export function serverConfigFrom(options: ServerConfigOptions, certificates: CertifiedKey[]): Omit<ServerConfig, 'selectCertificates'> {
-  checkVersions(options);
+  const versions = checkVersions(options);
   const alpn = alpnList(options.ALPNProtocols);
   const ciphers = parseCiphers(options.ciphers);
   const groups = options.ecdhCurve ? parseGroupList(options.ecdhCurve) : undefined;
   const sigalgs = parseSigalgs(options.sigalgs);
   const clientAuth = clientAuthFrom(options, options.provider ?? nodeProvider);
   return {
+    ...versions,
     certificates,
     ...(alpn ? { alpnProtocols: alpn } : {}),
     ...(ciphers ? { cipherSuites: ciphers } : {}),

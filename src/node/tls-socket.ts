@@ -7,6 +7,7 @@ import type { Connection } from '../connection.js';
 import type { ConnectionEvent, HandshakeInfo } from '../events.js';
 import type { ParsedCertificate } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
+import { tls12Suite } from '../crypto/suites.js';
 import { concatBytes } from '../bytes.js';
 
 // Output up to this size is joined into one write; larger batches of records go out corked.
@@ -241,17 +242,27 @@ export class TLSSocket extends Duplex {
     return this.handshakeInfo?.version ?? null;
   }
 
+  /**
+   * As node:tls: `name` is OpenSSL's name (TLS 1.3 suites share the IANA one), `standardName` the
+   * IANA one, `version` the oldest protocol the suite exists in (TLSv1.0 for the SHA-1 CBC
+   * suites); getProtocol() gives the negotiated version.
+   */
   getCipher(): { name: string; standardName: string; version: string } | undefined {
     const info = this.handshakeInfo;
     if (!info) return undefined;
-    return { name: info.cipherSuiteName, standardName: info.cipherSuiteName, version: info.version };
+    if (info.version === 'TLSv1.3') return { name: info.cipherSuiteName, standardName: info.cipherSuiteName, version: info.version };
+    const suite = tls12Suite(info.cipherSuite);
+    const sha1Cbc = suite?.cipher.kind === 'cbc' && suite.cipher.mac === 'sha1';
+    return { name: suite?.opensslName ?? info.cipherSuiteName, standardName: info.cipherSuiteName, version: sha1Cbc ? 'TLSv1.0' : 'TLSv1.2' };
   }
 
-  getEphemeralKeyInfo(): { type: string; name: string; size: number } | Record<string, never> | null {
+  /** node:tls: the client's view of the server's ephemeral key; {} with RSA key exchange. */
+  getEphemeralKeyInfo(): { type: string; name?: string; size: number } | Record<string, never> | null {
     const info = this.handshakeInfo;
     if (this.isServer) return null;
-    if (!info) return {};
+    if (!info || info.group === 0) return {};
     const g = groupInfo(info.group);
+    if (g?.kind === 'ffdhe') return { type: 'DH', size: Number(g.name.slice('ffdhe'.length)) };
     const size = info.groupName === 'x25519' ? 253 : info.groupName === 'secp384r1' ? 384 : 256;
     return { type: 'ECDH', name: g?.nodeName ?? info.groupName, size };
   }
@@ -279,7 +290,8 @@ export class TLSSocket extends Duplex {
   }
 
   renegotiate(): boolean {
-    throw new Error('TLS 1.3 has no renegotiation');
+    // RFC 5746 made renegotiation safe, but it stays a source of bugs; TLS 1.3 removed it. Refused.
+    throw new Error('renegotiation is not supported');
   }
 
   /** RFC 8446 §4.6.3: update our traffic keys (and ask the peer to, when requested). */

@@ -9,10 +9,13 @@ export class Transcript {
   private pending: Uint8Array[] = [];
   private hash: IncrementalHash | undefined;
   private alg: HashName | undefined;
+  /** current()'s value until the next add(): both sides ask twice for the hash through a Finished. */
+  private latest: Uint8Array | undefined;
 
   constructor(private readonly provider: CryptoProvider) {}
 
   add(message: Uint8Array): void {
+    this.latest = undefined;
     if (this.hash) this.hash.update(message);
     else this.pending.push(message);
   }
@@ -33,7 +36,8 @@ export class Transcript {
   /** Transcript-Hash of everything added so far. */
   current(): Uint8Array {
     if (!this.hash) throw new Error('transcript hash used before the suite is known');
-    return this.hash.peek();
+    this.latest ??= this.hash.peek();
+    return this.latest;
   }
 
   /**
@@ -43,6 +47,7 @@ export class Transcript {
   replaceWithMessageHash(): void {
     if (!this.hash || !this.alg) throw new Error('transcript not started');
     const digest = this.hash.peek();
+    this.latest = undefined;
     this.hash = this.provider.createHash(this.alg);
     const header = new Uint8Array([HandshakeType.message_hash, 0, 0, digest.length]);
     this.hash.update(header);

@@ -327,30 +327,50 @@ export interface ExtensionOrder {
  */
 export function encodeExtensions<C extends ExtContext>(w: Writer, context: C, ext: ExtensionsOf[C], options: ExtensionOrder = {}): void {
   const fields = ext as unknown as Record<string, unknown>;
-  const items: { type: number; write: (w: Writer) => void }[] = [];
-  let last: { type: number; write: (w: Writer) => void } | undefined;
-  for (const rule of RULES) {
-    const codec = rule.codecs[context];
-    const value = fields[rule.field];
-    if (!codec || value === undefined) continue;
-    const item = { type: rule.type, write: (b: Writer) => codec.encode(b, value) };
-    if (rule.type === ExtensionType.pre_shared_key) last = item;
-    else items.push(item);
-  }
-  for (const u of ext.unknown) items.push({ type: u.type, write: (b) => void b.bytes(u.data) });
+  const rules = RULES_BY_CONTEXT.get(context) ?? [];
   const order = options.extensionOrder;
+  const block = w.open16();
+  // Types the requested order placed first; the rest follow in the default order (a stable sort).
+  const placed = order ? new Set<number>() : undefined;
   if (order) {
-    const rank = (type: number) => {
-      const i = order.indexOf(type);
-      return i < 0 ? order.length : i;
-    };
-    items.sort((a, b) => rank(a.type) - rank(b.type)); // stable: unlisted keep the default order
+    for (const type of order) {
+      if (type === ExtensionType.pre_shared_key || placed!.has(type)) continue;
+      placed!.add(type);
+      const rule = rules.find((r) => r.type === type);
+      if (rule && fields[rule.field] !== undefined) writeExtension(w, type, rule.codecs[context]!, fields[rule.field]);
+      for (const u of ext.unknown) if (u.type === type) writeRawExtension(w, u);
+    }
   }
-  if (last) items.push(last);
-  w.vec16((block) => {
-    for (const item of items) block.u16(item.type).vec16(item.write);
-  });
+  let psk: Rule | undefined;
+  for (const rule of rules) {
+    const value = fields[rule.field];
+    if (value === undefined || placed?.has(rule.type)) continue;
+    if (rule.type === ExtensionType.pre_shared_key) psk = rule;
+    else writeExtension(w, rule.type, rule.codecs[context]!, value);
+  }
+  for (const u of ext.unknown) if (!placed?.has(u.type)) writeRawExtension(w, u);
+  if (psk) writeExtension(w, psk.type, psk.codecs[context]!, fields[psk.field]);
+  w.close16(block);
 }
+
+function writeExtension(w: Writer, type: number, codec: ExtCodec<unknown>, value: unknown): void {
+  w.u16(type);
+  const at = w.open16();
+  codec.encode(w, value);
+  w.close16(at);
+}
+
+function writeRawExtension(w: Writer, u: UnknownExtension): void {
+  w.u16(u.type);
+  const at = w.open16();
+  w.bytes(u.data);
+  w.close16(at);
+}
+
+/** For each context, the rules with a codec for it, in table (encoding) order. */
+const RULES_BY_CONTEXT: ReadonlyMap<ExtContext, readonly Rule[]> = new Map(
+  (['CH', 'SH', 'HRR', 'EE', 'CT', 'CR', 'NST', 'SH12'] as ExtContext[]).map((c) => [c, RULES.filter((r) => r.codecs[c] !== undefined)]),
+);
 
 /**
  * RFC 8446 §4.2.11.2: the PSK binders are an HMAC over the "truncated" ClientHello, i.e. the

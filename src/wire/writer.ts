@@ -56,6 +56,24 @@ export class Writer {
     return this;
   }
 
+  /**
+   * Reserves a 2-byte length and returns its position; close16(at) fills it in with the bytes
+   * written since. For hot paths where vec16's closure would allocate.
+   */
+  open16(): number {
+    this.ensure(2);
+    const at = this.pos;
+    this.pos += 2;
+    return at;
+  }
+  close16(at: number): this {
+    const n = this.pos - at - 2;
+    if (n > 0xffff) throw new RangeError(`vector of ${n} bytes does not fit a 2-byte length`);
+    this.buf[at] = n >>> 8;
+    this.buf[at + 1] = n & 0xff;
+    return this;
+  }
+
   /** opaque<..> with a 1/2/3-byte length prefix around whatever `body` writes. */
   vec8(body: (w: this) => void): this {
     return this.vec(1, body);

@@ -3,6 +3,6 @@
 import type { ExtCodec } from './codec.js';
 
 export const pskKeyExchangeModes: ExtCodec<number[]> = {
-  decode: (r) => Array.from(r.vec8('ke_modes', 1, 0xff)),
+  decode: (r) => [...r.vec8('ke_modes', 1, 0xff)],
   encode: (w, modes) => void w.opaque8(Uint8Array.from(modes)),
 };

@@ -1,11 +1,16 @@
 import { type TlsVersionName, resolveVersions } from '../handshake/versions.js';
 import type { SigningKey } from '../crypto/provider.js';
-import { DEFAULT_GROUPS } from '../crypto/groups.js';
-import { DEFAULT_CERT_SIGNATURE_SCHEMES, DEFAULT_SIGNATURE_SCHEMES } from '../crypto/schemes.js';
-import { DEFAULT_TLS13_SUITES } from '../crypto/suites.js';
+import { DEFAULT_GROUPS, groupInfo } from '../crypto/groups.js';
+import {
+  DEFAULT_CERT_SIGNATURE_SCHEMES,
+  DEFAULT_SIGNATURE_SCHEMES,
+  DEFAULT_TLS12_SIGNATURE_SCHEMES,
+} from '../crypto/schemes.js';
+import { DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES, tls12Suite, tls13Suite } from '../crypto/suites.js';
 import type { CertificateVerifier } from '../handshake/verify.js';
 import { MAX_INNER_PLAINTEXT } from '../record/protection.js';
 import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
+import { ProtocolVersion } from '../wire/codes.js';
 import { allowedContexts } from '../wire/extensions.js';
 import type { UnknownExtension } from '../wire/types.js';
 
@@ -22,11 +27,21 @@ export interface ClientConfig {
   /** SNI to send when it should differ from serverName; false sends none. */
   sni?: string | false;
   alpnProtocols?: readonly string[];
+  /**
+   * TLS 1.3 and TLS 1.2 suites, in the order to offer them. Default: the TLS 1.3 suites, then the
+   * forward-secret AEAD TLS 1.2 suites when TLS 1.2 is enabled; CBC and RSA key exchange suites
+   * are offered only when listed here. Suites of a version that is not enabled are left out, and
+   * so are TLS 1.2 ECDHE suites when `groups` names no elliptic curve.
+   */
   cipherSuites?: readonly number[];
   /** supported_groups, preference order. */
   groups?: readonly number[];
   /** Groups to send key shares for in the first ClientHello (default: the first group). */
   keyShareGroups?: readonly number[];
+  /**
+   * signature_algorithms, preference order. Default: DEFAULT_SIGNATURE_SCHEMES, plus the RSA
+   * PKCS#1 v1.5 schemes when TLS 1.2 is enabled (DEFAULT_TLS12_SIGNATURE_SCHEMES).
+   */
   signatureSchemes?: readonly number[];
   /**
    * signature_algorithms_cert (RFC 8446 §4.2.3), preference order; false leaves it out, and then
@@ -90,6 +105,28 @@ export interface ResolvedClientConfig {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/**
+ * The suites to offer: as configured (or the defaults), without those no enabled version or key
+ * exchange can use. Unknown code points stay (a caller may want to send them).
+ */
+function resolveCipherSuites(config: ClientConfig, minVersion: number, maxVersion: number, groups: readonly number[]): readonly number[] {
+  const tls13 = maxVersion >= ProtocolVersion.TLS1_3;
+  const tls12 = minVersion <= ProtocolVersion.TLS1_2;
+  const listed = config.cipherSuites?.length
+    ? config.cipherSuites
+    : [...(tls13 ? DEFAULT_TLS13_SUITES : []), ...(tls12 ? DEFAULT_TLS12_SUITES : [])];
+  const ecdhe = groups.some((g) => groupInfo(g)?.kind === 'ecdhe');
+  const suites = listed.filter((id) => {
+    if (tls13Suite(id)) return tls13;
+    const suite12 = tls12Suite(id);
+    if (suite12) return tls12 && (suite12.keyExchange !== 'ECDHE' || ecdhe);
+    return true;
+  });
+  const usable = suites.some((id) => (tls13 && tls13Suite(id)) || (tls12 && tls12Suite(id)));
+  if (!usable) throw new Error('cipherSuites names no suite the enabled versions and groups can use');
+  return suites;
+}
+
 export const isIpLiteral = (host: string): boolean => IPV4.test(host) || host.includes(':');
 
 function checkHelloExtensions(extra: readonly UnknownExtension[]): void {
@@ -123,16 +160,17 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
   const extra = config.helloExtensions?.extra ?? [];
   checkHelloExtensions(extra);
   const { minVersion, maxVersion } = resolveVersions(config);
+  const defaultSchemes = minVersion <= ProtocolVersion.TLS1_2 ? DEFAULT_TLS12_SIGNATURE_SCHEMES : DEFAULT_SIGNATURE_SCHEMES;
   return {
     minVersion,
     maxVersion,
     serverName,
     sni,
     alpnProtocols: config.alpnProtocols ?? [],
-    cipherSuites: config.cipherSuites?.length ? config.cipherSuites : DEFAULT_TLS13_SUITES,
+    cipherSuites: resolveCipherSuites(config, minVersion, maxVersion, groups),
     groups,
     keyShareGroups: config.keyShareGroups?.length ? config.keyShareGroups : groups.slice(0, 1),
-    signatureSchemes: config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES,
+    signatureSchemes: config.signatureSchemes?.length ? config.signatureSchemes : defaultSchemes,
     certSignatureSchemes:
       config.certSignatureSchemes === false
         ? undefined

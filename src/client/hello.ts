@@ -1,5 +1,6 @@
 import type { KeyShare } from '../crypto/provider.js';
-import { ProtocolVersion, PskKeyExchangeMode } from '../wire/codes.js';
+import { tls12Suite } from '../crypto/suites.js';
+import { ECPointFormat, ProtocolVersion, PskKeyExchangeMode } from '../wire/codes.js';
 import type { HandshakeEncodeOptions } from '../wire/handshake.js';
 import type { ClientHello } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
@@ -9,11 +10,36 @@ export interface HelloParameters {
   random: Uint8Array;
   /** RFC 8446 §D.4: a non-empty legacy_session_id turns on middlebox-compatibility mode. */
   sessionId: Uint8Array;
+  /** Empty when TLS 1.3 is not offered (no key_share). */
   shares: KeyShare[];
   cookie?: Uint8Array;
 }
 
+export const offersTls13 = (config: ResolvedClientConfig): boolean => config.maxVersion >= ProtocolVersion.TLS1_3;
+export const offersTls12 = (config: ResolvedClientConfig): boolean => config.minVersion <= ProtocolVersion.TLS1_2;
+
+/** The TLS 1.2 suites we offer. */
+const tls12Suites = (config: ResolvedClientConfig) =>
+  offersTls12(config) ? config.cipherSuites.map(tls12Suite).filter((s) => s !== undefined) : [];
+
+/** RFC 7366 §2: encrypt_then_mac is worth offering only with a CBC suite. */
+export const offersEncryptThenMac = (config: ResolvedClientConfig): boolean =>
+  tls12Suites(config).some((s) => s.cipher.kind === 'cbc');
+
+/** RFC 8422 §5.1: ec_point_formats goes with ECDHE suites. */
+export const offersEcPointFormats = (config: ResolvedClientConfig): boolean =>
+  tls12Suites(config).some((s) => s.keyExchange === 'ECDHE');
+
+/**
+ * The ClientHello. With TLS 1.3 only it is exactly what it was before TLS 1.2 existed here. With
+ * TLS 1.2 enabled it adds extended_master_secret (RFC 7627 §5.1), an empty renegotiation_info
+ * (RFC 5746 §3.4), ec_point_formats (RFC 8422 §5.1.2) and encrypt_then_mac (RFC 7366 §2, CBC
+ * suites only); without TLS 1.3 it leaves out supported_versions, key_share and
+ * psk_key_exchange_modes (RFC 8446 §4.2.1: a TLS 1.2 ClientHello has none).
+ */
 export function buildClientHello(config: ResolvedClientConfig, params: HelloParameters): ClientHello {
+  const tls13 = offersTls13(config);
+  const tls12 = offersTls12(config);
   return {
     type: 'client_hello',
     legacy_version: ProtocolVersion.TLS1_2,
@@ -23,15 +49,22 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
     legacy_compression_methods: new Uint8Array([0]),
     extensions: {
       ...(config.sni !== undefined ? { server_name: config.sni } : {}),
+      ...(tls12 ? { extended_master_secret: true as const, renegotiation_info: new Uint8Array(0) } : {}),
       ...(config.requestOCSP ? { status_request: true as const } : {}),
       supported_groups: [...config.groups],
+      ...(offersEcPointFormats(config) ? { ec_point_formats: [ECPointFormat.uncompressed] } : {}),
+      ...(offersEncryptThenMac(config) ? { encrypt_then_mac: true as const } : {}),
       signature_algorithms: [...config.signatureSchemes],
       ...(config.certSignatureSchemes ? { signature_algorithms_cert: [...config.certSignatureSchemes] } : {}),
       ...(config.alpnProtocols.length ? { alpn: [...config.alpnProtocols] } : {}),
-      supported_versions: [ProtocolVersion.TLS1_3],
+      ...(tls13 ? { supported_versions: tls12 ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2] : [ProtocolVersion.TLS1_3] } : {}),
       ...(params.cookie ? { cookie: params.cookie } : {}),
-      psk_key_exchange_modes: [PskKeyExchangeMode.psk_dhe_ke],
-      key_share: params.shares.map((s) => ({ group: s.group, key_exchange: s.publicKey })),
+      ...(tls13
+        ? {
+            psk_key_exchange_modes: [PskKeyExchangeMode.psk_dhe_ke],
+            key_share: params.shares.map((s) => ({ group: s.group, key_exchange: s.publicKey })),
+          }
+        : {}),
       ...(config.recordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
       unknown: config.helloExtensions.extra.map((e) => ({ type: e.type, data: e.data })),
     },

@@ -17,6 +17,8 @@
  *   [Application Data]                 <------->  [Application Data]
  *
  * Each state is named for the message it expects and carries exactly what later states need.
+ * A ServerHello without supported_versions, when we offered TLS 1.2 too, hands the handshake to
+ * tls12.ts (after the RFC 8446 §4.1.3 downgrade check).
  */
 import { bytesEqual } from '../bytes.js';
 import type { KeyShare } from '../crypto/provider.js';
@@ -52,10 +54,12 @@ import type {
   HandshakeMessage,
   HelloRetryRequest,
   ServerHello,
+  ServerHello12,
 } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
 import type { ClientState } from './state.js';
-import { type HelloParameters, buildClientHello, clientHelloEncoding } from './hello.js';
+import { type HelloParameters, buildClientHello, clientHelloEncoding, offersTls12, offersTls13 } from './hello.js';
+import { startTls12 } from './tls12.js';
 
 /** Everything fixed by the ServerHello. */
 interface Negotiated {
@@ -83,6 +87,11 @@ export type Tls13ClientState =
       /** Set after a HelloRetryRequest: the ServerHello must agree with it. */
       retry: { cipherSuite: number } | undefined;
       sentChangeCipherSpec: boolean;
+      /**
+       * The first ClientHello as sent, for a TLS 1.2 handshake (its client CertificateVerify
+       * signs the messages themselves, RFC 5246 §7.4.8); undefined when TLS 1.2 is not offered.
+       */
+      clientHello: Uint8Array | undefined;
     }
   | { kind: 'ExpectEncryptedExtensions'; n: Negotiated }
   | { kind: 'ExpectCertificateOrCertificateRequest'; n: Negotiated; server: ServerParameters }
@@ -119,24 +128,38 @@ type Handler<S extends Tls13ClientState> = (
 
 /** Sends the first ClientHello. */
 export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig): Tls13ClientState {
-  const shares = config.keyShareGroups.map((g) => {
-    const share = ctx.provider.generateKeyShare(g);
-    if (!share) throw new Error(`unsupported key share group ${groupName(g)}`);
-    return share;
-  });
+  const tls13 = offersTls13(config);
+  // A TLS 1.2-only ClientHello carries no key_share (RFC 8446 §4.2.1).
+  const shares = tls13
+    ? config.keyShareGroups.map((g) => {
+        const share = ctx.provider.generateKeyShare(g);
+        if (!share) throw new Error(`unsupported key share group ${groupName(g)}`);
+        return share;
+      })
+    : [];
   const hello: HelloParameters = {
     random: ctx.provider.randomBytes(32),
-    sessionId: config.middleboxCompat ? ctx.provider.randomBytes(32) : new Uint8Array(0),
+    // RFC 8446 §D.4's compatibility mode is TLS 1.3's; to a TLS 1.2-only client a session ID
+    // would mean resumption, which it does not offer.
+    sessionId: config.middleboxCompat && tls13 ? ctx.provider.randomBytes(32) : new Uint8Array(0),
     shares,
   };
   const transcript = new Transcript(ctx.provider);
   const ch = buildClientHello(config, hello);
-  transcript.add(ctx.send(ch, () => describeHello(config, shares), clientHelloEncoding(config)));
-  return { kind: 'ExpectServerHello', hello, transcript, retry: undefined, sentChangeCipherSpec: false };
+  const raw = ctx.send(ch, () => describeHello(config, shares), clientHelloEncoding(config));
+  transcript.add(raw);
+  return {
+    kind: 'ExpectServerHello',
+    hello,
+    transcript,
+    retry: undefined,
+    sentChangeCipherSpec: false,
+    clientHello: offersTls12(config) ? raw : undefined,
+  };
 }
 
 function describeHello(config: ResolvedClientConfig, shares: KeyShare[]): string {
-  const parts = [`shares=${shares.map((s) => groupName(s.group)).join(',')}`];
+  const parts = offersTls13(config) ? [`shares=${shares.map((s) => groupName(s.group)).join(',')}`] : ['TLS 1.2 only'];
   if (config.sni) parts.push(`sni=${config.sni}`);
   if (config.alpnProtocols.length) parts.push(`alpn=${config.alpnProtocols.join(',')}`);
   return parts.join(' ');
@@ -150,10 +173,11 @@ function checkServerHelloCommon(
 ): Tls13Suite {
   const version = msg.extensions.supported_versions;
   if (version === undefined) {
-    // A server that does not select TLS 1.3; TLS 1.2 arrives in a later issue.
+    // A server that does not select TLS 1.3, and we did not offer TLS 1.2.
     throw new TLSError(AlertDescription.protocol_version, 'server does not speak TLS 1.3');
   }
-  if (version !== ProtocolVersion.TLS1_3) throw illegalParameter('server selected a version we did not offer');
+  // RFC 8446 §4.2.1: a version we did not offer (TLS 1.3 when we offered only TLS 1.2, too).
+  if (version !== ProtocolVersion.TLS1_3 || !offersTls13(config)) throw illegalParameter('server selected a version we did not offer');
   if (msg.legacy_version !== ProtocolVersion.TLS1_2) throw illegalParameter('ServerHello legacy_version is not 0x0303');
   if (!bytesEqual(msg.legacy_session_id_echo, state.hello.sessionId)) {
     throw illegalParameter('server did not echo our legacy_session_id');
@@ -172,10 +196,52 @@ function checkServerHelloCommon(
   return suite;
 }
 
+/** RFC 8446 §4.1.3: the last 8 bytes of a TLS 1.3 server's random when it negotiates TLS 1.2 (…01) or below (…00). */
+const DOWNGRADE_SENTINEL = [0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44] as const;
+
+function hasDowngradeSentinel(random: Uint8Array): boolean {
+  const at = random.length - 8;
+  if (!DOWNGRADE_SENTINEL.every((b, i) => random[at + i] === b)) return false;
+  const last = random[at + 7];
+  return last === 0x01 || last === 0x00;
+}
+
+/** A ServerHello without supported_versions: TLS 1.2, if we offered it (RFC 8446 §4.1.3, §4.2.1). */
+function onServerHello12(
+  state: Extract<Tls13ClientState, { kind: 'ExpectServerHello' }>,
+  sh: ServerHello12,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientState {
+  // RFC 8446 §4.1.4: a HelloRetryRequest already chose TLS 1.3.
+  if (state.retry) throw illegalParameter('TLS 1.2 ServerHello after a HelloRetryRequest');
+  if (!offersTls12(config) || !state.clientHello) {
+    throw new TLSError(AlertDescription.protocol_version, 'server does not speak TLS 1.3');
+  }
+  if (sh.server_version !== ProtocolVersion.TLS1_2) {
+    throw new TLSError(AlertDescription.protocol_version, `server selected version 0x${sh.server_version.toString(16).padStart(4, '0')}`);
+  }
+  // RFC 8446 §4.1.3: a TLS 1.3 server that answers in TLS 1.2 marks its random; seeing the mark
+  // means someone removed TLS 1.3 from our ClientHello on the way.
+  if (offersTls13(config) && hasDowngradeSentinel(sh.random)) {
+    throw illegalParameter('TLS 1.2 ServerHello carries the TLS 1.3 downgrade sentinel');
+  }
+  ctx.settleVersion('TLSv1.2');
+  return startTls12(sh, raw, { random: state.hello.random, sessionId: state.hello.sessionId, clientHello: state.clientHello }, state.transcript, ctx, config);
+}
+
 const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHello' }>> = (state, msg, raw, ctx, config) => {
   if (msg.type === 'hello_retry_request') return onHelloRetryRequest(state, msg, raw, ctx, config);
+  if (msg.type === 'server_hello_tls12') return onServerHello12(state, msg, raw, ctx, config);
+  if (msg.type === 'hello_request' && state.clientHello && !state.retry) {
+    // RFC 5246 §7.4.1.1: ignored while negotiating, and not part of the transcript.
+    ctx.describe('ignored: we are negotiating');
+    return state;
+  }
   const sh = expect(msg, 'server_hello', state.kind);
   const suite = checkServerHelloCommon(sh, state, config);
+  ctx.settleVersion('TLSv1.3');
   if (sh.extensions.pre_shared_key !== undefined) {
     throw illegalParameter('server selected a PSK we did not offer');
   }
@@ -223,6 +289,8 @@ function onHelloRetryRequest(
 ): Tls13ClientState {
   if (state.retry) throw unexpectedMessage('a second HelloRetryRequest');
   const suite = checkServerHelloCommon(hrr, state, config);
+  // RFC 8446 §4.1.4: a HelloRetryRequest settles TLS 1.3; the ServerHello must follow suit.
+  ctx.settleVersion('TLSv1.3');
   const selected = hrr.extensions.key_share;
   const cookie = hrr.extensions.cookie;
   if (selected === undefined && cookie === undefined) {
@@ -261,6 +329,7 @@ function onHelloRetryRequest(
     transcript,
     retry: { cipherSuite: hrr.cipher_suite },
     sentChangeCipherSpec: config.middleboxCompat,
+    clientHello: undefined,
   };
 }
 

@@ -57,6 +57,28 @@ export const DEFAULT_SIGNATURE_SCHEMES: readonly number[] = [
   S.ecdsa_secp521r1_sha512,
 ];
 
+/**
+ * Our default signature_algorithms when TLS 1.2 is offered too: the PKCS#1 v1.5 schemes follow the
+ * RSA-PSS ones, since TLS 1.2 servers with RSA keys may sign ServerKeyExchange with them
+ * (RFC 5246 §7.4.1.4.1) and many cannot do PSS. RFC 8446 §4.2.3 allows listing them: they then
+ * apply to TLS 1.2 only, and a TLS 1.3 CertificateVerify with one is still refused.
+ */
+export const DEFAULT_TLS12_SIGNATURE_SCHEMES: readonly number[] = [
+  S.ecdsa_secp256r1_sha256,
+  S.ecdsa_secp384r1_sha384,
+  S.rsa_pss_rsae_sha256,
+  S.rsa_pss_rsae_sha384,
+  S.rsa_pss_rsae_sha512,
+  S.rsa_pkcs1_sha256,
+  S.rsa_pkcs1_sha384,
+  S.rsa_pkcs1_sha512,
+  S.ed25519,
+  S.rsa_pss_pss_sha256,
+  S.rsa_pss_pss_sha384,
+  S.rsa_pss_pss_sha512,
+  S.ecdsa_secp521r1_sha512,
+];
+
 /** For signature_algorithms_cert: also the PKCS#1 schemes CAs still sign with (RFC 8446 §4.2.3). */
 export const DEFAULT_CERT_SIGNATURE_SCHEMES: readonly number[] = [
   ...DEFAULT_SIGNATURE_SCHEMES,

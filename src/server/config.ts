@@ -2,9 +2,10 @@ import { type TlsVersionName, resolveVersions } from '../handshake/versions.js';
 import type { ParsedCertificate, SigningKey } from '../crypto/provider.js';
 import { DEFAULT_GROUPS } from '../crypto/groups.js';
 import { DEFAULT_CERT_SIGNATURE_SCHEMES, DEFAULT_SIGNATURE_SCHEMES, schemeInfo } from '../crypto/schemes.js';
-import { DEFAULT_TLS13_SUITES } from '../crypto/suites.js';
+import { DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES, tls12Suite, tls13Suite } from '../crypto/suites.js';
 import type { CertificateVerifier } from '../handshake/verify.js';
-import type { CertificateRequest } from '../wire/types.js';
+import { ClientCertificateType, ProtocolVersion, SignatureScheme } from '../wire/codes.js';
+import type { CertificateRequest, CertificateRequest12 } from '../wire/types.js';
 import { MAX_INNER_PLAINTEXT } from '../record/protection.js';
 import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
 
@@ -57,8 +58,18 @@ export interface ServerConfig {
   selectCertificates?: (serverName: string | undefined) => CertifiedKey[] | undefined;
   /** Server's ALPN protocols, preference order. */
   alpnProtocols?: readonly string[];
+  /**
+   * TLS 1.3 and TLS 1.2 suites in one list, as node:tls `ciphers` mixes them. Default: every
+   * TLS 1.3 suite and the forward-secret AEAD TLS 1.2 ones (DEFAULT_TLS12_SUITES); the legacy
+   * TLS 1.2 suites (CBC, RSA key exchange) only when listed here. A list that names no suite of
+   * one version turns that version off, as OpenSSL does when its TLS 1.3 ciphersuites are empty.
+   */
   cipherSuites?: readonly number[];
-  /** Groups we accept, preference order. A client share outside this list triggers HelloRetryRequest. */
+  /**
+   * Groups we accept, preference order. A client share outside this list triggers HelloRetryRequest.
+   * TLS 1.2 ECDHE picks the first of the elliptic-curve ones the client supports; TLS 1.2 DHE the
+   * first RFC 7919 group listed here, or, when none is, any RFC 7919 group (DHE suites are the opt-in).
+   */
   groups?: readonly number[];
   /**
    * Lists `groups` in EncryptedExtensions (RFC 8446 §4.2.7), a hint the client may use for later
@@ -85,6 +96,10 @@ export interface ResolvedClientAuth {
   request: CertificateRequest;
   /** Its signature_algorithms: the schemes the client's CertificateVerify may use. */
   signatureSchemes: readonly number[];
+  /** The TLS 1.2 CertificateRequest (RFC 5246 §7.4.4). */
+  tls12Request: CertificateRequest12;
+  /** Its supported_signature_algorithms: what a TLS 1.2 client's CertificateVerify may use. */
+  tls12SignatureSchemes: readonly number[];
 }
 
 export interface ResolvedServerConfig {
@@ -94,13 +109,34 @@ export interface ResolvedServerConfig {
   certificates: CertifiedKey[];
   selectCertificates: ((serverName: string | undefined) => CertifiedKey[] | undefined) | undefined;
   alpnProtocols: readonly string[];
+  /** TLS 1.3 suites, preference order. */
   cipherSuites: readonly number[];
+  /** TLS 1.2 suites, preference order. */
+  tls12CipherSuites: readonly number[];
   groups: readonly number[];
   advertiseGroups: boolean;
   recordSizeLimit: number;
   signatureSchemes: readonly number[];
+  /** What we sign a TLS 1.2 ServerKeyExchange with, preference order. */
+  tls12SignatureSchemes: readonly number[];
   honorCipherOrder: boolean;
   clientAuth: ResolvedClientAuth | undefined;
+}
+
+/**
+ * RFC 5246 §7.4.1.4.1 allows PKCS#1 v1.5 signatures in TLS 1.2, which many TLS 1.2 peers still
+ * prefer; by default they follow our TLS 1.3 schemes. SHA-1 schemes are never used (RFC 9155).
+ */
+const TLS12_EXTRA_SCHEMES: readonly number[] = [
+  SignatureScheme.rsa_pkcs1_sha256,
+  SignatureScheme.rsa_pkcs1_sha384,
+  SignatureScheme.rsa_pkcs1_sha512,
+];
+
+/** The schemes TLS 1.2 may use: configured ones (SHA-1 and unknown ones dropped), or the defaults plus PKCS#1. */
+function tls12Schemes(configured: readonly number[] | undefined): number[] {
+  if (configured?.length) return configured.filter((s) => schemeInfo(s) !== undefined && schemeInfo(s)!.hash !== 'sha1');
+  return [...DEFAULT_SIGNATURE_SCHEMES, ...TLS12_EXTRA_SCHEMES];
 }
 
 /** RFC 8446 §4.2.4: DistinguishedName authorities<3..2^16-1>, each opaque <1..2^16-1>. */
@@ -119,7 +155,11 @@ export function certificateAuthoritiesSize(names: readonly Uint8Array[]): number
  * signature_algorithms_cert adds the PKCS#1 schemes CAs still sign certificates with, which
  * signature_algorithms alone would otherwise forbid in the client's chain.
  */
-function resolveClientAuth(auth: ClientAuthConfig, signatureSchemes: readonly number[]): ResolvedClientAuth {
+function resolveClientAuth(
+  auth: ClientAuthConfig,
+  signatureSchemes: readonly number[],
+  tls12SignatureSchemes: readonly number[],
+): ResolvedClientAuth {
   const names = auth.certificateAuthorities ?? [];
   if (names.some((n) => n.length < 1 || n.length > 0xffff)) {
     throw new Error('each certificate authority name must have 1 to 2^16-1 bytes');
@@ -133,6 +173,14 @@ function resolveClientAuth(auth: ClientAuthConfig, signatureSchemes: readonly nu
     verifier: auth.verifier,
     required: auth.required,
     signatureSchemes: schemes,
+    tls12SignatureSchemes,
+    // RFC 5246 §7.4.4 (RFC 8422 §5.5 for ecdsa_sign, which also covers EdDSA certificates).
+    tls12Request: {
+      type: 'certificate_request_tls12',
+      certificate_types: [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
+      supported_signature_algorithms: [...tls12SignatureSchemes],
+      certificate_authorities: [...names],
+    },
     request: {
       type: 'certificate_request',
       certificate_request_context: new Uint8Array(0),
@@ -161,19 +209,30 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     throw new Error(`recordSizeLimit must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_INNER_PLAINTEXT}`);
   }
   const signatureSchemes = config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES;
-  const { minVersion, maxVersion } = resolveVersions(config);
+  const tls12SignatureSchemes = tls12Schemes(config.signatureSchemes);
+  let { minVersion, maxVersion } = resolveVersions(config);
+  const listed = config.cipherSuites?.length ? config.cipherSuites : undefined;
+  const cipherSuites = listed ? listed.filter((id) => tls13Suite(id) !== undefined) : DEFAULT_TLS13_SUITES;
+  const tls12CipherSuites = listed ? listed.filter((id) => tls12Suite(id) !== undefined) : DEFAULT_TLS12_SUITES;
+  if (minVersion <= ProtocolVersion.TLS1_2 && maxVersion >= ProtocolVersion.TLS1_3) {
+    // Both versions enabled: one without a suite is not spoken, rather than failing every handshake.
+    if (!cipherSuites.length && tls12CipherSuites.length) maxVersion = ProtocolVersion.TLS1_2;
+    if (!tls12CipherSuites.length && cipherSuites.length) minVersion = ProtocolVersion.TLS1_3;
+  }
   return {
     minVersion,
     maxVersion,
     certificates: config.certificates,
     selectCertificates: config.selectCertificates,
     alpnProtocols: config.alpnProtocols ?? [],
-    cipherSuites: config.cipherSuites?.length ? config.cipherSuites : DEFAULT_TLS13_SUITES,
+    cipherSuites,
+    tls12CipherSuites,
     groups: config.groups?.length ? config.groups : DEFAULT_GROUPS,
     advertiseGroups: config.advertiseGroups ?? false,
     recordSizeLimit,
     signatureSchemes,
+    tls12SignatureSchemes,
     honorCipherOrder: config.honorCipherOrder ?? false,
-    clientAuth: config.clientAuth ? resolveClientAuth(config.clientAuth, signatureSchemes) : undefined,
+    clientAuth: config.clientAuth ? resolveClientAuth(config.clientAuth, signatureSchemes, tls12SignatureSchemes) : undefined,
   };
 }

@@ -47,6 +47,8 @@ import {
 } from '../wire/codes.js';
 import type { ClientHello, HandshakeMessage, KeyShareEntry } from '../wire/types.js';
 import type { CertifiedKey, ResolvedClientAuth, ResolvedServerConfig } from './config.js';
+import { chooseVersion } from './hello.js';
+import { startTls12 } from './tls12.js';
 
 interface Retry {
   transcript: Transcript;
@@ -202,6 +204,9 @@ function chooseAlpn(ch: ClientHello, config: ResolvedServerConfig): string | fal
 
 const onClientHello: Handler<Extract<Tls13ServerState, { kind: 'ExpectClientHello' }>> = (state, msg, raw, ctx, config) => {
   const ch = expect(msg, 'client_hello', state.kind);
+  // RFC 8446 §4.2.1, RFC 5246 Appendix E: the version is ours to choose, from this ClientHello.
+  if (chooseVersion(ch, config) === 'TLSv1.2') return startTls12(ch, raw, ctx, config);
+  ctx.settleVersion('TLSv1.3');
   checkClientHello(ch);
   const suite = chooseSuite(ch, config);
   const transcript = new Transcript(ctx.provider);
@@ -478,7 +483,7 @@ const onCertificateVerify: Handler<Extract<Tls13ServerState, { kind: 'ExpectCert
 };
 
 /** The client's identity as HandshakeInfo (and so TLSSocket's authorized, getPeerCertificate) reports it. */
-function peerInfo(
+export function peerInfo(
   client: ClientIdentity,
   ctx: HandshakeContext,
 ): Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'> {

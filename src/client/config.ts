@@ -17,8 +17,8 @@ import type { UnknownExtension } from '../wire/types.js';
 /** A client's settings for the sans-IO core. The Node adapter maps node:tls options onto this. */
 export interface ClientConfig {
   /**
-   * Versions to speak, as node:tls minVersion/maxVersion. TLS 1.0 and 1.1 are never spoken.
-   * Default: TLS 1.3 only, until the TLS 1.2 state machines land (issue 4).
+   * Versions to speak, as node:tls minVersion/maxVersion (default TLS 1.2 to 1.3). TLS 1.0 and
+   * 1.1 are never spoken.
    */
   minVersion?: TlsVersionName;
   maxVersion?: TlsVersionName;

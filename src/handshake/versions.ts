@@ -5,8 +5,8 @@ export type TlsVersionName = 'TLSv1.2' | 'TLSv1.3';
 
 const VERSIONS: Record<TlsVersionName, number> = { 'TLSv1.2': ProtocolVersion.TLS1_2, 'TLSv1.3': ProtocolVersion.TLS1_3 };
 
-/** Default range until the TLS 1.2 state machines are complete (issue 4). */
-const DEFAULT_MIN: TlsVersionName = 'TLSv1.3';
+/** node:tls's default range: TLS 1.2 and 1.3 (never 1.0 or 1.1). */
+const DEFAULT_MIN: TlsVersionName = 'TLSv1.2';
 const DEFAULT_MAX: TlsVersionName = 'TLSv1.3';
 
 /** Configuration errors throw plain Errors (not peer input). */

@@ -44,8 +44,8 @@ export interface ClientAuthConfig {
 
 export interface ServerConfig {
   /**
-   * Versions to speak, as node:tls minVersion/maxVersion. TLS 1.0 and 1.1 are never spoken.
-   * Default: TLS 1.3 only, until the TLS 1.2 state machines land (issue 4).
+   * Versions to speak, as node:tls minVersion/maxVersion (default TLS 1.2 to 1.3). TLS 1.0 and
+   * 1.1 are never spoken.
    */
   minVersion?: TlsVersionName;
   maxVersion?: TlsVersionName;

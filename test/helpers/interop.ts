@@ -52,13 +52,13 @@ export function waitEvent<T extends unknown[] = unknown[]>(
 
 /** Polls `condition` every 10 ms until it holds; fails after `ms`. */
 export async function waitUntil(condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-  await withTimeout(
-    (async () => {
-      while (!condition()) await new Promise((r) => setTimeout(r, 10));
-    })(),
-    ms,
-    what,
-  );
+  const deadline = Date.now() + ms;
+  // The loop ends itself at the deadline: a poll left running after a timeout keeps the test
+  // process alive until the runner kills it.
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** Everything a readable produces until 'end' (rejects on 'error' or after `ms`). */

@@ -289,8 +289,8 @@ describe('openssl s_client -tls1_3 → our server', () => {
     }
   });
 
-  test('our server answers a TLS 1.2-only s_client with a protocol_version alert', TEST, async () => {
-    const session = await startOurServer();
+  test('our TLS 1.3-only server (minVersion TLSv1.3) answers a TLS 1.2-only s_client with a protocol_version alert', TEST, async () => {
+    const session = await startOurServer({ minVersion: 'TLSv1.3' });
     try {
       const peer = startSClient(session.port, ['-tls1_2', '-servername', 'localhost', '-CAfile', rootFile]);
       peer.child.stdin!.end();

@@ -122,17 +122,23 @@ describe('the script itself', () => {
 });
 
 describe('ClientHello', () => {
-  test('without supported_versions: protocol_version', () => {
-    const c = new ScriptedClient(server);
+  test('without supported_versions, to a TLS 1.3-only server: protocol_version', () => {
+    const c = new ScriptedClient({ ...server, minVersion: 'TLSv1.3' });
     const { supported_versions: _, ...extensions } = c.clientHello().extensions;
     c.sendClientHello({ ...c.clientHello(), extensions });
     rejects(c, AlertDescription.protocol_version);
   });
 
-  test('with supported_versions offering only TLS 1.2 and 1.1: protocol_version', () => {
-    const c = new ScriptedClient(server);
+  test('with supported_versions offering only TLS 1.2 and 1.1, to a TLS 1.3-only server: protocol_version', () => {
+    const c = new ScriptedClient({ ...server, minVersion: 'TLSv1.3' });
     c.sendClientHello(c.clientHello({ supported_versions: [ProtocolVersion.TLS1_2, ProtocolVersion.TLS1_1] }));
     rejects(c, AlertDescription.protocol_version);
+  });
+
+  test('offering only TLS 1.2 but only TLS 1.3 suites, to a server that speaks 1.2: handshake_failure', () => {
+    const c = new ScriptedClient(server);
+    c.sendClientHello(c.clientHello({ supported_versions: [ProtocolVersion.TLS1_2] }));
+    rejects(c, AlertDescription.handshake_failure);
   });
 
   test('without key_share: missing_extension', () => {

@@ -83,12 +83,20 @@ describe('ServerHello', () => {
     rejects(s, AlertDescription.illegal_parameter);
   });
 
-  test('supported_versions missing: protocol_version', () => {
-    const s = new ScriptedServer(config);
+  test('supported_versions missing, to a TLS 1.3-only client: protocol_version', () => {
+    const s = new ScriptedServer({ ...config, minVersion: 'TLSv1.3' });
     const sh = s.serverHello();
     const { supported_versions: _, ...rest } = sh.extensions;
     s.sendHello({ ...sh, extensions: rest });
     rejects(s, AlertDescription.protocol_version);
+  });
+
+  test('supported_versions missing, to a client offering 1.2, with a TLS 1.3 suite: illegal_parameter', () => {
+    const s = new ScriptedServer(config);
+    const sh = s.serverHello();
+    const { supported_versions: _, ...rest } = sh.extensions;
+    s.sendHello({ ...sh, extensions: rest });
+    rejects(s, AlertDescription.illegal_parameter);
   });
 
   test('supported_versions selecting TLS 1.2: illegal_parameter', () => {

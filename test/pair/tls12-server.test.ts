@@ -293,7 +293,7 @@ describe('TLS 1.2 server: version selection', () => {
   });
 
   test('a TLS 1.2-only client against a TLS 1.3-only server: protocol_version', () => {
-    const c = new ScriptedTls12Client(serverFor(ecdsaPki));
+    const c = new ScriptedTls12Client(serverFor(ecdsaPki, { minVersion: 'TLSv1.3' }));
     c.sendClientHello(c.clientHello({ cipher_suites: [ECDHE_ECDSA_AES128_GCM] }));
     rejects(c, AlertDescription.protocol_version);
   });

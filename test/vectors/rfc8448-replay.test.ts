@@ -93,6 +93,8 @@ function serverProvider(): DeterministicProvider {
  */
 function rfcClientConfig(provider: DeterministicProvider, overrides: ClientConfig = {}): ClientConfig {
   return {
+    // RFC 8448's client offers TLS 1.3 only.
+    minVersion: 'TLSv1.3',
     sni: 'server',
     cipherSuites: [0x1301, 0x1303, 0x1302],
     groups: RFC_GROUPS,
@@ -134,7 +136,7 @@ function rfcCertifiedKey(provider: DeterministicProvider): CertifiedKey {
 
 /** RFC 8448's server (NSS) lists its groups in EncryptedExtensions (RFC 8446 §4.2.7). */
 function rfcServerConfig(provider: DeterministicProvider, overrides: Partial<ServerConfig> = {}): ServerConfig {
-  return { certificates: [rfcCertifiedKey(provider)], groups: RFC_GROUPS, advertiseGroups: true, ...overrides };
+  return { minVersion: 'TLSv1.3', certificates: [rfcCertifiedKey(provider)], groups: RFC_GROUPS, advertiseGroups: true, ...overrides };
 }
 
 const hexList = (records: readonly Uint8Array[]) => records.map(toHex);

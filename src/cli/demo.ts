@@ -1,5 +1,6 @@
-// `handshake demo` (what `npm start` runs): a real TLS 1.3 handshake on 127.0.0.1 between our
-// server and our client, with a fresh certificate, then what was negotiated and the ladder.
+// `handshake demo` (what `npm start` runs): a real TLS 1.3 (or, with --tls1.2, TLS 1.2) handshake on
+// 127.0.0.1 between our server and our client, with a fresh certificate, then what was negotiated
+// and the ladder.
 import type { AddressInfo } from 'node:net';
 import pc from 'picocolors';
 import { connect } from '../node/connect.js';
@@ -9,7 +10,12 @@ import type { TLSSocket } from '../node/tls-socket.js';
 import type { TraceEvent } from '../trace.js';
 import { renderLadder } from './ladder.js';
 
-export async function runDemo(options: { color: boolean; keyType?: 'ecdsa-p256' | 'rsa-2048' | 'ed25519' }): Promise<void> {
+export async function runDemo(options: {
+  color: boolean;
+  keyType?: 'ecdsa-p256' | 'rsa-2048' | 'ed25519';
+  /** The client offers TLS 1.2 only, so the 2-RTT handshake is drawn. */
+  tls12?: boolean;
+}): Promise<void> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const t0 = performance.now();
   const pki = generatePki({ leafKeyType: options.keyType ?? 'ecdsa-p256' });
@@ -25,7 +31,14 @@ export async function runDemo(options: { color: boolean; keyType?: 'ecdsa-p256' 
 
   const trace: TraceEvent[] = [];
   const started = performance.now();
-  const client = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem, ALPNProtocols: ['http/1.1'] });
+  const client = connect({
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: pki.rootPem,
+    ALPNProtocols: ['http/1.1'],
+    ...(options.tls12 ? { maxVersion: 'TLSv1.2' } : {}),
+  });
   client.on('trace', (e: TraceEvent) => trace.push(e));
   const reply = await new Promise<string>((resolve, reject) => {
     let body = '';
@@ -42,7 +55,7 @@ export async function runDemo(options: { color: boolean; keyType?: 'ecdsa-p256' 
       out(`  server name        ${info.serverName ?? '(none)'}`);
       out(`  certificate        ${client.authorized ? pc.green('valid') : pc.red(`invalid: ${client.authorizationError?.message}`)} (chain of ${info.verifiedChain.length})`);
       out(`  handshake time     ${ms.toFixed(1)} ms (TCP connect included)`);
-      client.write('hello over TLS 1.3');
+      client.write(`hello over ${info.version}`);
     });
     client.on('data', (d: Buffer) => (body += d.toString()));
     client.on('end', () => resolve(body));

@@ -27,6 +27,8 @@ export interface HandshakeInfo {
   authorized: boolean;
   authorizationError: TLSError | undefined;
   helloRetryRequest: boolean;
+  /** An abbreviated handshake resumed an earlier session (TLS 1.2 session ID or ticket). */
+  resumed?: boolean;
   /** TLS 1.2: RFC 7627 extended master secret was negotiated (always, unless the peer lacks it). */
   extendedMasterSecret?: boolean;
   /** TLS 1.2: RFC 7366 encrypt_then_mac protects the records (CBC suites only). */
@@ -40,6 +42,11 @@ export interface HandshakeInfo {
 
 export type ConnectionEvent =
   | { type: 'handshake-complete'; info: HandshakeInfo }
+  /**
+   * Client: a session the next connection to the same server may resume (pass it back as the
+   * `session` option). Opaque, versioned bytes: node:tls's 'session' event and getSession().
+   */
+  | { type: 'session'; session: Uint8Array }
   | { type: 'data'; data: Uint8Array }
   | { type: 'key-update'; direction: 'read' | 'write' }
   | { type: 'peer-closed' }

@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import type { PeerRequest, PeerResponse } from './protocol.js';
-import { BENCH_CIPHER, BENCH_CURVE } from './protocol.js';
+import { BENCH_CIPHER, BENCH_CURVE, pinned } from './protocol.js';
 import { sendBulk } from './lib.js';
 
 const port = parentPort!;
@@ -14,7 +14,7 @@ const servers: tls.Server[] = [];
 
 /** node:tls clients: `concurrency` connections, each opened again as soon as one finishes. */
 function handshakeLoad(req: Extract<PeerRequest, { cmd: 'load' }>): void {
-  const context = tls.createSecureContext({ ca: req.ca, ciphers: BENCH_CIPHER, ecdhCurve: BENCH_CURVE });
+  const context = tls.createSecureContext({ ca: req.ca, ...pinned(req.version) });
   let running = true;
   let completed = 0;
   let failed = 0;
@@ -67,7 +67,7 @@ async function handle(req: PeerRequest): Promise<void> {
       // A node:tls server: after the handshake, 'byte' mode writes one byte and ends; 'bulk'
       // mode sends `bytes` in 16 KiB writes.
       const server = tls.createServer(
-        { key: req.key, cert: req.cert, ciphers: BENCH_CIPHER, ecdhCurve: BENCH_CURVE },
+        { key: req.key, cert: req.cert, ...pinned(req.version) },
         (socket) => {
           socket.on('error', () => socket.destroy());
           if (req.mode === 'byte') socket.end('x');

@@ -1,7 +1,7 @@
 // `npm run bench`: handshake's costs as ratios against node:tls measured in the same run.
 //
-//   npm run bench                        everything (about 80 s)
-//   npm run bench -- server bulk         only some groups: server, client, bulk (= send + receive), core, pki
+//   npm run bench                        everything (about 2 minutes)
+//   npm run bench -- server bulk         only some groups: server, client, tls12, bulk (= send + receive), core, pki
 //   npm run bench -- --seconds=3         longer windows (default 1.5 s after a 0.7 s warm-up)
 //   npm run bench -- --rounds=4          more alternating ours/node rounds (default 2; medians reported)
 //   npm run bench -- --impl=ours         one side only; --key=ecdsa|rsa one certificate type; --mb=N bulk size
@@ -97,9 +97,9 @@ function socketRows(title: string, unit: string, ours: Partial<Rate & Throughput
 async function main(): Promise<void> {
   const started = performance.now();
   const load0 = loadavg()[0]!;
-  log(`handshake bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; TLS 1.3, X25519, TLS_AES_128_GCM_SHA256`);
+  log(`handshake bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; TLS 1.3 (TLS_AES_128_GCM_SHA256) and TLS 1.2 (ECDHE AES-128-GCM), X25519`);
   // The node:tls peer worker only for the socket groups.
-  const sockets = ['server', 'client', 'bulk', 'send', 'receive'].some(want);
+  const sockets = ['server', 'client', 'tls12', 'bulk', 'send', 'receive'].some(want);
   const peer = sockets ? await Peer.start() : undefined;
 
   if (want('server')) {
@@ -117,6 +117,18 @@ async function main(): Promise<void> {
         const { ours, node } = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, shared));
         socketRows(`client full handshakes, ${label}, ${shared ? 'shared ca/context' : 'ca per call'} (node:tls server)`, '/s', ours, node);
       }
+    }
+  }
+
+  if (want('tls12')) {
+    // TLS 1.2 (ECDHE, AES-128-GCM): the node:tls peer caps the version, so both sides settle on it.
+    for (const { label, pem } of pkis) {
+      log(`TLS 1.2 server handshakes, ${label} …`);
+      const server = await compare((impl) => serverHandshakes(impl, pem, peer!, timing, 'TLSv1.2'));
+      socketRows(`TLS 1.2 server full handshakes, ${label} (node:tls clients)`, '/s', server.ours, server.node);
+      log(`TLS 1.2 client handshakes, ${label} …`);
+      const client = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, true, 'TLSv1.2'));
+      socketRows(`TLS 1.2 client full handshakes, ${label}, shared ca/context (node:tls server)`, '/s', client.ours, client.node);
     }
   }
 

@@ -8,7 +8,7 @@ import { connect } from '../src/node/connect.js';
 import { createServer } from '../src/node/server.js';
 import type { TLSSocket } from '../src/node/tls-socket.js';
 import { type Peer, sendBulk, sleep, stopwatch } from './lib.js';
-import { BENCH_CIPHER, BENCH_CURVE } from './protocol.js';
+import { BENCH_CIPHER, BENCH_CURVE, type BenchVersion } from './protocol.js';
 
 export type Impl = 'ours' | 'node';
 
@@ -58,7 +58,7 @@ async function window(timing: Timing, count: () => number, label: string): Promi
  * as soon as it has its byte) against our createServer or tls.createServer on the main thread.
  * A handshake counts when the server has sent its byte after 'secureConnection'.
  */
-export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing: Timing): Promise<Rate> {
+export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing: Timing, version: BenchVersion = 'TLSv1.3'): Promise<Rate> {
   let done = 0;
   let cipher: string | undefined;
   const onSecure = (socket: TLSSocket | tls.TLSSocket) => {
@@ -72,8 +72,8 @@ export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing:
     impl === 'ours' ? createServer({ ...options, trace: 'off' }, onSecure) : tls.createServer(options, onSecure);
   server.on('tlsClientError', () => {});
   const port = await listen(server);
-  await peer.call({ cmd: 'load', port, concurrency: timing.concurrency, ca: pem.rootPem });
-  const rate = await window(timing, () => done, `server-${impl}-${pem.label}`);
+  await peer.call({ cmd: 'load', port, concurrency: timing.concurrency, ca: pem.rootPem, version });
+  const rate = await window(timing, () => done, `server-${impl}-${pem.label}${version === 'TLSv1.2' ? '-tls12' : ''}`);
   const res = await peer.call({ cmd: 'stop-load' });
   await sleep(100);
   server.close();
@@ -86,8 +86,15 @@ export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing:
  * (node: one SecureContext; ours: the same `ca` object, which the adapter caches); otherwise each
  * call passes the root PEM string, as tls.connect({ ca }) is usually called.
  */
-export async function clientHandshakes(impl: Impl, pem: Pem, peer: Peer, timing: Timing, shared: boolean): Promise<Rate> {
-  const { port } = await peer.call({ cmd: 'server', key: pem.leafKeyPem, cert: pem.chainPem, mode: 'byte' });
+export async function clientHandshakes(
+  impl: Impl,
+  pem: Pem,
+  peer: Peer,
+  timing: Timing,
+  shared: boolean,
+  version: BenchVersion = 'TLSv1.3',
+): Promise<Rate> {
+  const { port } = await peer.call({ cmd: 'server', key: pem.leafKeyPem, cert: pem.chainPem, mode: 'byte', version });
   const caShared = [pem.rootPem];
   const context = shared ? tls.createSecureContext({ ca: pem.rootPem }) : undefined;
   let done = 0;
@@ -117,7 +124,7 @@ export async function clientHandshakes(impl: Impl, pem: Pem, peer: Peer, timing:
     socket.once('close', () => next(false));
   };
   for (let i = 0; i < timing.concurrency; i++) one();
-  const rate = await window(timing, () => done, `client-${impl}-${pem.label}-${shared ? 'shared' : 'ca'}`);
+  const rate = await window(timing, () => done, `client-${impl}-${pem.label}-${shared ? 'shared' : 'ca'}${version === 'TLSv1.2' ? '-tls12' : ''}`);
   running = false;
   await sleep(100);
   await peer.call({ cmd: 'close-servers' });
@@ -156,7 +163,7 @@ export async function bulkSend(impl: Impl, pem: Pem, peer: Peer, bytes: number):
 
 /** 3b. Bulk receive: our connect() or tls.connect() on the main thread reads `bytes` from the worker's node:tls server. */
 export async function bulkReceive(impl: Impl, pem: Pem, peer: Peer, bytes: number): Promise<Throughput> {
-  const { port } = await peer.call({ cmd: 'server', key: pem.leafKeyPem, cert: pem.chainPem, mode: 'bulk', bytes });
+  const { port } = await peer.call({ cmd: 'server', key: pem.leafKeyPem, cert: pem.chainPem, mode: 'bulk', bytes, version: 'TLSv1.3' });
   const base = { host: '127.0.0.1', port: port!, servername: 'localhost', ca: pem.rootPem };
   const socket = impl === 'ours' ? connect({ ...base, trace: 'off' }) : tls.connect({ ...base, ciphers: BENCH_CIPHER, ecdhCurve: BENCH_CURVE });
   let received = 0;

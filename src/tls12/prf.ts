@@ -8,6 +8,7 @@
 //                 └─ PRF(label, client_random + server_random [+ uint16 len + context]) ── EKM
 //
 // TLS 1.0/1.1's MD5+SHA-1 PRF is not here: we speak TLS 1.2 and 1.3 only.
+import { concatBytes } from '../bytes.js';
 import { hashLength } from '../crypto/hkdf.js';
 import type { CryptoProvider, HashName } from '../crypto/provider.js';
 import { internalError } from '../errors.js';
@@ -100,18 +101,6 @@ export function prf(
   return out;
 }
 
-function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * RFC 5246 §8.1: master_secret = PRF(pre_master_secret, "master secret", ClientHello.random +
  * ServerHello.random)[0..47]. Only for peers that did not negotiate extended_master_secret; RFC 7627
@@ -126,7 +115,7 @@ export function masterSecret(
 ): Uint8Array {
   checkLength('client random', clientRandom, RANDOM_LENGTH);
   checkLength('server random', serverRandom, RANDOM_LENGTH);
-  return prf(provider, hash, premaster, 'master secret', concat(clientRandom, serverRandom), MASTER_SECRET_LENGTH);
+  return prf(provider, hash, premaster, 'master secret', concatBytes([clientRandom, serverRandom]), MASTER_SECRET_LENGTH);
 }
 
 /**
@@ -185,10 +174,10 @@ export function exportKeyingMaterial(
   checkLength('server random', serverRandom, RANDOM_LENGTH);
   let seed: Uint8Array;
   if (context === undefined) {
-    seed = concat(clientRandom, serverRandom);
+    seed = concatBytes([clientRandom, serverRandom]);
   } else {
     if (context.length > MAX_EXPORTER_CONTEXT) throw internalError(`exporter context of ${context.length} bytes exceeds ${MAX_EXPORTER_CONTEXT}`);
-    seed = concat(clientRandom, serverRandom, Uint8Array.of(context.length >>> 8, context.length & 0xff), context);
+    seed = concatBytes([clientRandom, serverRandom, Uint8Array.of(context.length >>> 8, context.length & 0xff), context]);
   }
   return prf(provider, hash, master, label, seed, length);
 }

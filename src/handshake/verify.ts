@@ -114,10 +114,13 @@ export function verifyFinished(
  * signature_algorithms and fitting the key. PKCS#1 v1.5 is allowed here (unlike TLS 1.3); an
  * ECDSA scheme stays bound to its curve, as every peer we meet signs so.
  */
-function checkTls12Scheme(scheme: number, offeredSchemes: readonly number[], what: string): void {
+function checkTls12Scheme(scheme: number, leaf: ParsedCertificate, offeredSchemes: readonly number[], what: string): void {
   const info = schemeInfo(scheme);
   if (!offeredSchemes.includes(scheme) || !info || info.hash === 'sha1') {
     throw new TLSError(AlertDescription.illegal_parameter, `${what} uses a signature scheme we did not offer`);
+  }
+  if (!info.keyKinds.includes(leaf.publicKey.kind)) {
+    throw new TLSError(AlertDescription.illegal_parameter, `${what} uses a signature scheme that does not fit the certificate key`);
   }
 }
 
@@ -134,7 +137,7 @@ export function verifyServerKeyExchange(
   serverRandom: Uint8Array,
   params: Uint8Array,
 ): SignatureVerified {
-  checkTls12Scheme(scheme, offeredSchemes, 'ServerKeyExchange');
+  checkTls12Scheme(scheme, leaf, offeredSchemes, 'ServerKeyExchange');
   const content = new Uint8Array(clientRandom.length + serverRandom.length + params.length);
   content.set(clientRandom, 0);
   content.set(serverRandom, clientRandom.length);
@@ -155,7 +158,7 @@ export function verifyCertificateVerify12(
   offeredSchemes: readonly number[],
   handshakeMessages: Uint8Array,
 ): SignatureVerified {
-  checkTls12Scheme(message.algorithm, offeredSchemes, 'CertificateVerify');
+  checkTls12Scheme(message.algorithm, leaf, offeredSchemes, 'CertificateVerify');
   if (!leaf.publicKey.verify(message.algorithm, handshakeMessages, message.signature)) {
     throw new TLSError(AlertDescription.decrypt_error, 'client CertificateVerify signature does not verify');
   }

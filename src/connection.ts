@@ -222,12 +222,21 @@ export class Connection {
       case ContentType.alert:
         return this.onAlert(content);
       case ContentType.handshake:
+        // RFC 5246 §7.1: where the peer's ChangeCipherSpec is due (TLS 1.2 states named
+        // Expect…ChangeCipherSpec), a handshake record is out of order. Refuse it before the joiner
+        // reads protected bytes as a message header.
+        if (tls12 && this.awaitingChangeCipherSpec()) throw unexpectedMessage('handshake record where ChangeCipherSpec was expected');
         return this.onHandshakeData(content);
       case ContentType.application_data:
         return this.onApplicationData(content);
       default:
         throw unexpectedMessage(`unexpected record type ${type}`);
     }
+  }
+
+  private awaitingChangeCipherSpec(): boolean {
+    const state = this.machine.state;
+    return 'version' in state && state.version === 'tls12' && state.kind.endsWith('ChangeCipherSpec');
   }
 
   /**

@@ -86,6 +86,16 @@ export function clientDhe(provider: CryptoProvider, params: ServerDhParams): Cli
   if (!dhValueInRange(params.Ys, p)) throw handshakeFailure('server DH public value is out of range');
   // Last, as the costliest check (remembered per prime by the provider).
   if (!known && !provider.isProbablePrime(p)) throw insufficientSecurity('server DH modulus is not prime');
+  if (known) {
+    // An RFC 7919 group is a key share like any other: the provider's generateKeyShare (which a
+    // deterministic provider seeds, so a DHE session replays byte for byte).
+    const share = provider.generateKeyShare(known.id);
+    if (share) {
+      const padded = leftPad(params.Ys, known.p.length)!;
+      // RFC 5246 §8.1.2: leading zero bytes stripped, unlike TLS 1.3 (RFC 8446 §7.4.1).
+      return { publicKey: share.publicKey, premaster: new Uint8Array(stripLeadingZeros(share.agree(padded))), group: known.id, primeBits: bits };
+    }
+  }
   const { publicKey, premaster } = provider.dhAgreeWithParams(p, g, params.Ys);
   return { publicKey, premaster, group: known?.id, primeBits: bits };
 }

@@ -1,7 +1,10 @@
 import { Server as NetServer, type Socket } from 'node:net';
 import { Connection } from '../connection.js';
 import { nodeProvider } from '../crypto/node.js';
-import type { CertifiedKey, ServerConfig } from '../server/config.js';
+import { type CertifiedKey, DEFAULT_SESSION_TIMEOUT, MAX_SESSION_TIMEOUT, type ServerConfig } from '../server/config.js';
+import { MAX_SESSION_CONTEXT } from '../tls12/session.js';
+import { MemorySessionStore } from '../server/session-cache.js';
+import { TICKET_KEYS_LENGTH, TicketKeys } from '../server/tickets.js';
 import {
   type CommonOptions,
   type SecureContext,
@@ -31,7 +34,34 @@ export interface ServerOptions extends ServerConfigOptions {
   trace?: 'off' | 'handshake' | 'all';
   allowHalfOpen?: boolean;
   pauseOnConnect?: boolean;
+  /**
+   * node:tls: seconds after which a TLS 1.2 session the server made no longer resumes (default
+   * 300); also the tickets' lifetime hint and how long a replaced ticket key still opens tickets.
+   */
+  sessionTimeout?: number;
+  /**
+   * node:tls: 48 bytes of ticket key. node:tls splits them into a 16-byte name, a 16-byte HMAC key
+   * and a 16-byte AES key (RFC 5077 §4); ours are a 16-byte key_name and a 32-byte AES-256-GCM
+   * key, so keys cannot be shared with node:tls servers (nor its tickets opened). Given keys are
+   * not rotated automatically; without them a random key is made and rotated every 12 hours.
+   */
+  ticketKeys?: Uint8Array;
+  /**
+   * node:tls: sessions resume only on servers with the same context (OpenSSL's sid_ctx, UTF-8, at
+   * most 32 bytes). Default: empty. node:tls's default (a hash of process.argv) only matters for
+   * an OpenSSL session cache shared between processes, which this server does not have.
+   */
+  sessionIdContext?: string;
+  /** node:tls secureOptions: of the SSL_OP_* flags, only SSL_OP_NO_TICKET is understood (no tickets). */
+  secureOptions?: number;
+  /** false: no TLS 1.2 session tickets (as SSL_OP_NO_TICKET). Default true. */
+  tickets?: boolean;
+  /** false: no TLS 1.2 session-ID cache. Default true: one bounded in-memory store per Server. */
+  sessionCache?: boolean;
 }
+
+/** OpenSSL's SSL_OP_NO_TICKET (node's crypto.constants.SSL_OP_NO_TICKET). */
+const SSL_OP_NO_TICKET = 0x4000;
 
 // Bytes we hold while peeking at a ClientHello for the SNICallback.
 const MAX_PEEK_BYTES = 64 * 1024;
@@ -41,10 +71,18 @@ export class Server extends NetServer {
   private options: ServerOptions;
   private base: Omit<ServerConfig, 'selectCertificates'>;
   private readonly contexts: Array<{ pattern: RegExp; certificates: CertifiedKey[] }> = [];
+  /** Shared by every connection of this server, as an OpenSSL SSL_CTX's session cache and ticket keys are. */
+  private readonly sessionStore = new MemorySessionStore();
+  private readonly ticketKeys: TicketKeys;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     super({ allowHalfOpen: false }, (socket) => this.onConnection(socket));
     this.options = options;
+    if (options.ticketKeys !== undefined) checkTicketKeys(options.ticketKeys);
+    this.ticketKeys = new TicketKeys({
+      overlap: sessionTimeoutOf(options),
+      ...(options.ticketKeys ? { keys: options.ticketKeys } : {}),
+    });
     this.base = this.configFrom(options);
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
   }
@@ -53,8 +91,30 @@ export class Server extends NetServer {
     return this.options.provider ?? nodeProvider;
   }
 
-  private configFrom(options: ServerOptions) {
-    return serverConfigFrom(options, certifiedKeys(options, this.provider));
+  private configFrom(options: ServerOptions): Omit<ServerConfig, 'selectCertificates'> {
+    const context = sessionIdContextOf(options);
+    const tickets = options.tickets !== false && ((options.secureOptions ?? 0) & SSL_OP_NO_TICKET) === 0;
+    return {
+      ...serverConfigFrom(options, certifiedKeys(options, this.provider)),
+      sessionCache: options.sessionCache === false ? false : this.sessionStore,
+      tickets: tickets ? this.ticketKeys : false,
+      sessionTimeout: sessionTimeoutOf(options),
+      ...(context ? { sessionIdContext: context } : {}),
+    };
+  }
+
+  /** tls.Server#getTicketKeys: the 48 bytes that seal tickets now (see ServerOptions.ticketKeys). */
+  getTicketKeys(): Buffer {
+    return Buffer.from(this.ticketKeys.getTicketKeys(this.provider));
+  }
+
+  /**
+   * tls.Server#setTicketKeys: seal new tickets with these 48 bytes. The key they replace still
+   * opens tickets for `sessionTimeout` seconds (node:tls forgets it at once); automatic rotation stops.
+   */
+  setTicketKeys(keys: Uint8Array): void {
+    checkTicketKeys(keys);
+    this.ticketKeys.setTicketKeys(this.provider, keys);
   }
 
   /** tls.Server#addContext: certificates for names matching `hostname` (may start with "*."). */
@@ -63,8 +123,13 @@ export class Server extends NetServer {
     this.contexts.push({ pattern: new RegExp(`^${escaped}$`, 'i'), certificates: this.toCertificates(context) });
   }
 
-  /** tls.Server#setSecureContext: replace the certificates and settings for new connections. */
+  /**
+   * tls.Server#setSecureContext: replace the certificates and settings for new connections. The
+   * session cache and ticket keys stay (new `ticketKeys` replace the current key): sessions made
+   * under the old settings resume only where the new ones still accept them (server/tls12.ts).
+   */
   setSecureContext(options: ServerOptions): void {
+    if (options.ticketKeys !== undefined) this.setTicketKeys(options.ticketKeys);
     this.options = { ...this.options, ...options };
     this.base = this.configFrom(this.options);
   }
@@ -146,6 +211,30 @@ export class Server extends NetServer {
       });
     };
     tls.on('preAttachData', tryPeek);
+  }
+}
+
+// The core checks these per connection; checked here too, so a bad value fails createServer instead.
+
+function sessionTimeoutOf(options: ServerOptions): number {
+  const timeout = options.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+  if (!Number.isInteger(timeout) || timeout < 0 || timeout > MAX_SESSION_TIMEOUT) {
+    throw new RangeError(`sessionTimeout must be an integer from 0 to ${MAX_SESSION_TIMEOUT} seconds`);
+  }
+  return timeout;
+}
+
+function sessionIdContextOf(options: ServerOptions): Uint8Array | undefined {
+  if (options.sessionIdContext === undefined) return undefined;
+  const context = new TextEncoder().encode(options.sessionIdContext);
+  if (context.length > MAX_SESSION_CONTEXT) throw new RangeError(`sessionIdContext must be at most ${MAX_SESSION_CONTEXT} bytes`);
+  return context;
+}
+
+/** node:tls's check (an AssertionError there): ticket keys are exactly 48 bytes. */
+function checkTicketKeys(keys: Uint8Array): void {
+  if (!(keys instanceof Uint8Array) || keys.byteLength !== TICKET_KEYS_LENGTH) {
+    throw new RangeError(`Session ticket keys must be a ${TICKET_KEYS_LENGTH}-byte buffer`);
   }
 }
 

@@ -8,6 +8,21 @@ import { ClientCertificateType, ProtocolVersion, SignatureScheme } from '../wire
 import type { CertificateRequest, CertificateRequest12 } from '../wire/types.js';
 import { MAX_INNER_PLAINTEXT } from '../record/protection.js';
 import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
+import { MAX_SESSION_CONTEXT } from '../tls12/session.js';
+import type { SessionStore } from './session-cache.js';
+import type { TicketSealer } from './tickets.js';
+
+/** OpenSSL's SSL_SESSION_CACHE_MAX_SIZE_DEFAULT: sessions a MemorySessionStore keeps before evicting. */
+export const DEFAULT_SESSION_CACHE_SIZE = 20_000;
+/** node:tls `sessionTimeout` default: seconds a TLS 1.2 session may resume, and the ticket_lifetime_hint. */
+export const DEFAULT_SESSION_TIMEOUT = 300;
+/**
+ * The longest sessionTimeout we accept: 7 days, the lifetime RFC 8446 §4.6.1 caps TLS 1.3 tickets
+ * at (and Go's ticket key lifetime). RFC 5246 Appendix F.1.4 suggests 24 hours for session IDs.
+ */
+export const MAX_SESSION_TIMEOUT = 7 * 24 * 60 * 60;
+/** Seconds between automatic ticket key rotations: 12 hours (Go rotates daily; a shorter key life bounds what a leaked key opens). */
+export const DEFAULT_TICKET_KEY_ROTATION = 12 * 60 * 60;
 
 /** A certificate chain with its private key, parsed once (DESIGN §6: never re-parse per handshake). */
 export interface CertifiedKey {
@@ -87,6 +102,27 @@ export interface ServerConfig {
   honorCipherOrder?: boolean;
   /** Request (and check) a client certificate; absent, none is requested. */
   clientAuth?: ClientAuthConfig;
+  /**
+   * TLS 1.2 resumption by session ID (RFC 5246 §7.3): full handshakes store their sessions here
+   * under a fresh session_id, and a ClientHello offering one resumes it. Share one store among
+   * the connections of a server (the core keeps nothing between connections, DESIGN §1: without a
+   * store, or with false, there is no session-ID resumption). The Node adapter makes one per Server.
+   */
+  sessionCache?: SessionStore | false;
+  /**
+   * TLS 1.2 session tickets (RFC 5077): a client that sends session_ticket gets its session sealed
+   * into a NewSessionTicket, and a ticket that opens resumes. Share one TicketKeys among a
+   * server's connections; absent or false, no tickets (node:tls's SSL_OP_NO_TICKET).
+   */
+  tickets?: TicketSealer | false;
+  /** node:tls `sessionTimeout`: seconds a session may resume (default DEFAULT_SESSION_TIMEOUT). */
+  sessionTimeout?: number;
+  /**
+   * node:tls `sessionIdContext` (OpenSSL's sid_ctx, at most 32 bytes): sessions resume only under
+   * the context they were made in, so servers sharing a store or ticket keys keep theirs apart.
+   * Default: empty.
+   */
+  sessionIdContext?: Uint8Array;
 }
 
 export interface ResolvedClientAuth {
@@ -121,6 +157,11 @@ export interface ResolvedServerConfig {
   tls12SignatureSchemes: readonly number[];
   honorCipherOrder: boolean;
   clientAuth: ResolvedClientAuth | undefined;
+  sessionCache: SessionStore | undefined;
+  tickets: TicketSealer | undefined;
+  /** Seconds. */
+  sessionTimeout: number;
+  sessionIdContext: Uint8Array;
 }
 
 /**
@@ -208,6 +249,12 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     // RFC 8449 §4: at least 64, and at most what TLS 1.3 allows (2^14 + 1).
     throw new Error(`recordSizeLimit must be an integer from ${MIN_RECORD_SIZE_LIMIT} to ${MAX_INNER_PLAINTEXT}`);
   }
+  const sessionTimeout = config.sessionTimeout ?? DEFAULT_SESSION_TIMEOUT;
+  if (!Number.isInteger(sessionTimeout) || sessionTimeout < 0 || sessionTimeout > MAX_SESSION_TIMEOUT) {
+    throw new Error(`sessionTimeout must be an integer from 0 to ${MAX_SESSION_TIMEOUT} seconds`);
+  }
+  const sessionIdContext = config.sessionIdContext ?? new Uint8Array(0);
+  if (sessionIdContext.length > MAX_SESSION_CONTEXT) throw new Error(`sessionIdContext must be at most ${MAX_SESSION_CONTEXT} bytes`);
   const signatureSchemes = config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES;
   const tls12SignatureSchemes = tls12Schemes(config.signatureSchemes);
   let { minVersion, maxVersion } = resolveVersions(config);
@@ -234,5 +281,9 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     tls12SignatureSchemes,
     honorCipherOrder: config.honorCipherOrder ?? false,
     clientAuth: config.clientAuth ? resolveClientAuth(config.clientAuth, signatureSchemes, tls12SignatureSchemes) : undefined,
+    sessionCache: config.sessionCache || undefined,
+    tickets: config.tickets || undefined,
+    sessionTimeout,
+    sessionIdContext,
   };
 }

@@ -21,13 +21,35 @@
  *   ClientHello (renegotiation)  -------->
  *                                <--------    warning no_renegotiation  (RFC 5746 §4.4, RFC 5246 §7.2.2)
  *
+ * A full handshake that can be resumed (RFC 7627 §5.4: only with an extended master secret) puts a
+ * fresh session_id in the ServerHello when a session cache is configured, and stores the session
+ * after our Finished; when the client sent session_ticket and tickets are on, the ServerHello
+ * carries an empty session_ticket and a ticket follows the client's Finished (RFC 5077 §3.3):
+ *
+ *   Finished                     -------->
+ *                                             NewSessionTicket
+ *                                             [ChangeCipherSpec]
+ *                                <--------    Finished
+ *
+ * The abbreviated handshake (RFC 5246 §7.3), for a session_id we cached or a ticket that opens
+ * (RFC 5077 §3.4), when the session may resume (resumable below):
+ *
+ *   ClientHello                  -------->
+ *                                             ServerHello            (the client's session_id echoed)
+ *                                             NewSessionTicket*      (a ticket from a retired key)
+ *                                             [ChangeCipherSpec]
+ *                                <--------    Finished
+ *   [ChangeCipherSpec]
+ *   Finished                     -------->
+ *   Application Data             <------->    Application Data
+ *
  * The ClientHello arrives in tls13.ts, which chooses the version (hello.ts) and hands a TLS 1.2
  * one to startTls12.
  */
-import { concatBytes } from '../bytes.js';
+import { bytesEqual, concatBytes } from '../bytes.js';
 import { FFDHE_GROUPS } from '../crypto/ffdhe.js';
 import { groupInfo } from '../crypto/groups.js';
-import type { KeyKind, KeyShare, SigningKey } from '../crypto/provider.js';
+import type { CryptoProvider, KeyKind, KeyShare, ParsedCertificate, SigningKey } from '../crypto/provider.js';
 import { schemeFitsKey } from '../crypto/schemes.js';
 import { type Tls12Authentication, type Tls12Suite, tls12Suite } from '../crypto/suites.js';
 import { TLSError, handshakeFailure, illegalParameter, internalError, unexpectedMessage } from '../errors.js';
@@ -43,6 +65,16 @@ import { ecdhePremaster, rsaDecryptPremaster, serverDheParams, serverDhePremaste
 import { keyBlock } from '../tls12/keys.js';
 import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../tls12/prf.js';
 import { tls12Protection } from '../tls12/record-protection.js';
+import {
+  type SessionState,
+  type StoredClient,
+  decodeSession,
+  ders,
+  encodeSession,
+  restoreError,
+  sessionLive,
+  storedError,
+} from '../tls12/session.js';
 import { messageName } from '../trace.js';
 import {
   AlertDescription,
@@ -65,6 +97,9 @@ import type { CertifiedKey, ResolvedClientAuth, ResolvedServerConfig } from './c
 import { DOWNGRADE_TLS12_SENTINEL, certificateCandidates, chooseAlpn } from './hello.js';
 import type { ServerState } from './state.js';
 import { type ClientIdentity, peerInfo } from './tls13.js';
+
+/** RFC 5246 §7.4.1.2: the session_id we give a session we cache (its maximum, 32 bytes). */
+export const SESSION_ID_LENGTH = 32;
 
 /**
  * Renegotiation attempts we refuse with a warning before ending the connection: RFC 5746 §4.4 lets
@@ -92,8 +127,36 @@ interface Flight {
   exchange: KeyExchange;
   extendedMasterSecret: boolean;
   encryptThenMac: boolean;
+  /** The session_id of our ServerHello, under which the session is cached; empty when it is not. */
+  sessionId: Uint8Array;
+  /** A NewSessionTicket follows the client's Finished (announced in our ServerHello). */
+  issueTicket: boolean;
   /** What was negotiated; the client's identity is added when the handshake completes. */
   info: HandshakeInfo;
+}
+
+/** The peer fields of HandshakeInfo. */
+type PeerInfo = Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'>;
+
+/**
+ * The client's identity in a resumed session: settled by the full handshake that made the session
+ * (its certificate and CertificateVerify checked then) and kept in the session state; the
+ * client's Finished over the session's master secret shows it is the same client.
+ */
+export interface ResumedClient {
+  kind: 'resumed';
+  peer: PeerInfo;
+}
+
+/** What an abbreviated handshake keeps from our Finished until the client's. */
+interface Resumed {
+  suite: Tls12Suite;
+  transcript: Transcript;
+  keys: SessionKeys;
+  info: HandshakeInfo;
+  client: ResumedClient;
+  /** The cached session's session_id, forgotten if the client's Finished fails (RFC 5246 §7.2.2); empty for a ticket. */
+  sessionId: Uint8Array;
 }
 
 /** The master secret and each direction's record protection, from the ClientKeyExchange on. */
@@ -114,7 +177,7 @@ export interface Tls12ServerTrafficState {
   suite: Tls12Suite;
   /** The client's Finished verified: the only way here. */
   finished: FinishedVerified;
-  client: ClientIdentity;
+  client: ClientIdentity | ResumedClient;
   refusedRenegotiations: number;
 }
 
@@ -132,6 +195,8 @@ export type Tls12ServerState =
     }
   | { readonly version: 'tls12'; kind: 'ExpectChangeCipherSpec'; flight: Flight; keys: SessionKeys; client: ClientIdentity }
   | { readonly version: 'tls12'; kind: 'ExpectFinished'; flight: Flight; keys: SessionKeys; client: ClientIdentity }
+  | { readonly version: 'tls12'; kind: 'ExpectResumedChangeCipherSpec'; resumed: Resumed }
+  | { readonly version: 'tls12'; kind: 'ExpectResumedFinished'; resumed: Resumed }
   | Tls12ServerTrafficState;
 
 type Handler<S extends Tls12ServerState> = (
@@ -296,26 +361,180 @@ function checkClientHello(ch: ClientHello): void {
   }
 }
 
+// --- sessions: what a full handshake keeps, and when an offered one resumes --------------------
+
+/** A session the ClientHello offered that may resume, with all the abbreviated handshake needs. */
+interface Resumption {
+  session: SessionState;
+  /** The encoded state, sealed again when the client gets a fresh ticket. */
+  encoded: Uint8Array;
+  suite: Tls12Suite;
+  peer: PeerInfo;
+  via: 'session ID' | 'ticket';
+  /** The ticket came from a key that no longer seals: a fresh one follows the ServerHello. */
+  renewTicket: boolean;
+}
+
+/**
+ * A cache failure is a miss: the cache is an optimisation, never a reason to fail a handshake
+ * (its store may be someone else's code, see SessionStore).
+ */
+function fromCache<T>(use: () => T): T | undefined {
+  try {
+    return use();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The session the ClientHello offers, if we know it: a non-empty session_ticket that opens
+ * (RFC 5077 §3.4: with a ticket, the session_id is not looked up — it is the client's own
+ * marker), else a cached session_id. Anything that does not open, decode or pass `resumable` is
+ * no session: the handshake goes on in full, saying why in the trace (`declined`).
+ */
+function findSession(
+  ch: ClientHello,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): { resumption?: Resumption; declined?: string } | undefined {
+  const now = ctx.provider.now();
+  const ticket = ch.extensions.session_ticket;
+  let encoded: Uint8Array | undefined;
+  let via: Resumption['via'];
+  let renewTicket = false;
+  if (ticket?.length && config.tickets) {
+    via = 'ticket';
+    const opened = fromCache(() => config.tickets!.open(ctx.provider, ticket));
+    if (!opened) return { declined: 'ticket does not open: full handshake' };
+    encoded = opened.state;
+    renewTicket = opened.renew;
+  } else if (ch.legacy_session_id.length && config.sessionCache) {
+    via = 'session ID';
+    encoded = fromCache(() => config.sessionCache!.get(ch.legacy_session_id, now));
+    // An unknown session_id is the usual case (TLS 1.3 clients send a random one): nothing to say.
+    if (!encoded) return undefined;
+  } else {
+    return undefined;
+  }
+  const session = decodeSession(encoded);
+  if (!session) return { declined: `${via} holds no session we can read: full handshake` };
+  const refusal = resumable(session, ch, ctx, config);
+  if (typeof refusal === 'string') return { declined: `${via} not resumed (${refusal}): full handshake` };
+  return { resumption: { session, encoded, via, renewTicket, ...refusal } };
+}
+
+/**
+ * Why `session` may not resume with this ClientHello and configuration, or what resuming needs.
+ * Each refusal leads to a full handshake, never an alert: the client offered to resume, and
+ * declining is always allowed (RFC 5246 §7.4.1.2).
+ */
+function resumable(
+  session: SessionState,
+  ch: ClientHello,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): string | { suite: Tls12Suite; peer: PeerInfo } {
+  const x = ch.extensions;
+  const now = ctx.provider.now();
+  if (session.version !== ProtocolVersion.TLS1_2) return 'another version';
+  if (!sessionLive(session, now, config.sessionTimeout)) return 'expired';
+  if (!bytesEqual(session.context, config.sessionIdContext)) return 'another sessionIdContext';
+  // RFC 7627 §5.3: the session has an extended master secret; a ClientHello without it must not resume it.
+  if (x.extended_master_secret !== true) return 'no extended_master_secret';
+  // RFC 5246 §7.4.1.2: the session's suite must be among the client's, and still one of ours.
+  const suite = tls12Suite(session.cipherSuite);
+  if (!suite || !ch.cipher_suites.includes(suite.id) || !config.tls12CipherSuites.includes(suite.id)) {
+    return 'its cipher suite is not offered';
+  }
+  // RFC 6066 §3: a session is bound to the name it was made for.
+  if (x.server_name !== session.serverName) return 'another server_name';
+  // RFC 7366 §3.1: a rehandshake keeps the session's choice of encrypt-then-MAC; so does resuming.
+  if (negotiatesEtm(ch, suite) !== session.encryptThenMac) return 'encrypt_then_mac differs';
+  const peer = restorePeer(session.client, now, ctx.provider, config);
+  if (typeof peer === 'string') return peer;
+  return { suite, peer };
+}
+
+/**
+ * The client identity a session keeps, if the configuration still accepts it (as Go's
+ * checkForResumption): a session made without asking for a certificate does not resume where one
+ * is asked for, one with a certificate not where none is, and a required certificate must have
+ * validated and not expired since. The chain is not validated again: a change of trusted CAs
+ * calls for new ticket keys and an emptied cache (or another sessionIdContext).
+ */
+function restorePeer(client: StoredClient, now: number, provider: CryptoProvider, config: ResolvedServerConfig): PeerInfo | string {
+  const { clientAuth } = config;
+  switch (client.kind) {
+    case 'not-requested':
+      if (clientAuth) return 'made without client authentication';
+      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: undefined };
+    case 'absent':
+      if (clientAuth?.required) return 'no client certificate';
+      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: restoreError(client.error) };
+    case 'certificate': {
+      if (!clientAuth) return 'client authentication is off';
+      if (clientAuth.required && !client.authorized) return 'client certificate not authorized';
+      const parse = (der: Uint8Array) => {
+        try {
+          return provider.parseCertificate(der);
+        } catch {
+          return undefined;
+        }
+      };
+      // As peerInfo reports a full handshake's: the leaf, then whatever else of the chain parses.
+      const [leaf, ...rest] = client.received.map(parse);
+      const verifiedChain = client.verified.map(parse);
+      if (!leaf || verifiedChain.some((c) => c === undefined)) return 'client certificate does not parse';
+      if (now > leaf.notAfter) return 'client certificate expired';
+      const peerCertificates = [leaf, ...rest.filter((c) => c !== undefined)];
+      const authorizationError = client.error && restoreError(client.error);
+      return { peerCertificates, verifiedChain: verifiedChain as ParsedCertificate[], authorized: client.authorized, authorizationError };
+    }
+  }
+}
+
 // --- the handshake, in ladder order ------------------------------------------------------------
 
-/** From the ClientHello tls13.ts routed here, through our ServerHelloDone. */
+/** RFC 5746 §3.6: either signal asks for secure renegotiation, answered with an empty extension. */
+const asksSecureRenegotiation = (ch: ClientHello) =>
+  ch.extensions.renegotiation_info !== undefined || ch.cipher_suites.includes(CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+
+/** RFC 7366 §2: encrypt_then_mac only changes CBC suites, so it is acknowledged only for them. */
+const negotiatesEtm = (ch: ClientHello, suite: Tls12Suite) => ch.extensions.encrypt_then_mac === true && suite.cipher.kind === 'cbc';
+
+function serverRandomFor(ctx: HandshakeContext, config: ResolvedServerConfig): Uint8Array {
+  const random = new Uint8Array(32);
+  random.set(ctx.provider.randomBytes(32));
+  // RFC 8446 §4.1.3: we could have spoken TLS 1.3, so the random says we were asked for less.
+  if (config.maxVersion >= ProtocolVersion.TLS1_3) random.set(DOWNGRADE_TLS12_SENTINEL, 32 - DOWNGRADE_TLS12_SENTINEL.length);
+  return random;
+}
+
+/** From the ClientHello tls13.ts routed here, through our ServerHelloDone (or, resuming, our Finished). */
 export function startTls12(ch: ClientHello, raw: Uint8Array, ctx: HandshakeContext, config: ResolvedServerConfig): ServerState {
   const { provider } = ctx;
   checkClientHello(ch);
+  const offered = findSession(ch, ctx, config);
+  if (offered?.resumption) return resume(ch, raw, offered.resumption, ctx, config);
   const { candidates, byName } = certificateCandidates(ch, config);
   const { suite, certified, scheme, group } = chooseSuite(ch, config, ctx, candidates);
   const alpnProtocol = chooseAlpn(ch, config);
   const x = ch.extensions;
-  // RFC 5746 §3.6: either signal asks for secure renegotiation, answered with an empty extension.
-  const secureRenegotiation =
-    x.renegotiation_info !== undefined || ch.cipher_suites.includes(CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
+  const secureRenegotiation = asksSecureRenegotiation(ch);
   const ems = x.extended_master_secret === true;
-  // RFC 7366 §2: encrypt_then_mac only changes CBC suites, so it is acknowledged only for them.
-  const etm = x.encrypt_then_mac === true && suite.cipher.kind === 'cbc';
+  const etm = negotiatesEtm(ch, suite);
   // RFC 6066 §8: a staple is announced in the ServerHello and sent in CertificateStatus.
   const staple = x.status_request && certified.ocsp?.length ? certified.ocsp : undefined;
+  // RFC 7627 §5.4: a session without an extended master secret is never kept.
+  const keepSession = ems && config.sessionTimeout > 0;
+  const sessionId = keepSession && config.sessionCache ? provider.randomBytes(SESSION_ID_LENGTH) : new Uint8Array(0);
+  // RFC 5077 §3.2: an empty or non-empty session_ticket asks for a ticket.
+  const issueTicket = keepSession && config.tickets !== undefined && x.session_ticket !== undefined;
   ctx.describe(() =>
-    [suite.name, group !== undefined && groupName(group), x.server_name && `sni=${x.server_name}`].filter(Boolean).join(' '),
+    [suite.name, group !== undefined && groupName(group), x.server_name && `sni=${x.server_name}`, offered?.declined]
+      .filter(Boolean)
+      .join(' '),
   );
 
   ctx.settleVersion('TLSv1.2');
@@ -330,17 +549,14 @@ export function startTls12(ch: ClientHello, raw: Uint8Array, ctx: HandshakeConte
   };
 
   const clientRandom = ch.random.slice();
-  const serverRandom = new Uint8Array(32);
-  serverRandom.set(provider.randomBytes(32));
-  // RFC 8446 §4.1.3: we could have spoken TLS 1.3, so the random says we were asked for less.
-  if (config.maxVersion >= ProtocolVersion.TLS1_3) serverRandom.set(DOWNGRADE_TLS12_SENTINEL, 32 - DOWNGRADE_TLS12_SENTINEL.length);
+  const serverRandom = serverRandomFor(ctx, config);
   send(
     {
       type: 'server_hello_tls12',
       server_version: ProtocolVersion.TLS1_2,
       random: serverRandom,
-      // No session to resume yet: an empty session_id says so (RFC 5246 §7.4.1.3).
-      session_id: new Uint8Array(0),
+      // RFC 5246 §7.4.1.3: empty when the session will not be cached.
+      session_id: sessionId,
       cipher_suite: suite.id,
       compression_method: 0,
       extensions: {
@@ -353,6 +569,7 @@ export function startTls12(ch: ClientHello, raw: Uint8Array, ctx: HandshakeConte
         ...(alpnProtocol ? { alpn: alpnProtocol } : {}),
         ...(etm ? { encrypt_then_mac: true as const } : {}),
         ...(staple ? { status_request: true as const } : {}),
+        ...(issueTicket ? { session_ticket: true as const } : {}),
         unknown: [],
       },
     },
@@ -381,14 +598,16 @@ export function startTls12(ch: ClientHello, raw: Uint8Array, ctx: HandshakeConte
     exchange,
     extendedMasterSecret: ems,
     encryptThenMac: etm,
+    sessionId,
+    issueTicket,
     info: {
       version: 'TLSv1.2',
       cipherSuite: suite.id,
       cipherSuiteName: suite.name,
       group: group ?? 0,
-      groupName: group === undefined ? '' : (groupInfo(group)?.name ?? groupName(group)),
+      groupName: group === undefined ? 'none' : (groupInfo(group)?.name ?? groupName(group)),
       signatureScheme: scheme ?? 0,
-      signatureSchemeName: scheme === undefined ? '' : schemeName(scheme),
+      signatureSchemeName: scheme === undefined ? 'none' : schemeName(scheme),
       alpnProtocol,
       serverName: x.server_name,
       peerCertificates: [],
@@ -556,18 +775,192 @@ const onChangeCipherSpec: Handler<Extract<Tls12ServerState, { kind: 'ExpectChang
   return { version: 'tls12', kind: 'ExpectFinished', flight: state.flight, keys: state.keys, client: state.client };
 };
 
-/** RFC 5246 §7.4.9: the client's Finished, then our ChangeCipherSpec and Finished. */
-const onFinished: Handler<Extract<Tls12ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx) => {
+/**
+ * RFC 5246 §7.4.9: the client's Finished, then our [NewSessionTicket] (RFC 5077 §3.3), ChangeCipherSpec
+ * and Finished; the session is cached once our Finished is out.
+ */
+const onFinished: Handler<Extract<Tls12ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
   const fin = expectMessage(msg, 'finished', state.kind);
   const { flight, keys, client } = state;
   const { provider } = ctx;
   const hash = flight.suite.prfHash;
   const finished = verifyFinished12(provider, hash, keys.master, 'client', flight.transcript.current(), fin);
   addMessage(flight, raw);
+  const keep = flight.sessionId.length > 0 || flight.issueTicket;
+  const kept = keep ? encodeSession(sessionOf(flight, keys.master, client, provider.now(), config)) : undefined;
+  if (flight.issueTicket) {
+    // RFC 5077 §3.3: announced in the ServerHello, so sent even when there is no ticket to give
+    // (a session too large to keep): a zero-length ticket says so.
+    const ticket = (kept && fromCache(() => config.tickets!.seal(provider, kept))) || new Uint8Array(0);
+    const nst = ctx.send({ type: 'new_session_ticket_tls12', ticket_lifetime_hint: config.sessionTimeout, ticket }, `${ticket.length} bytes`);
+    addMessage(flight, nst);
+  }
   ctx.changeWriteCipherSpec(keys.server);
   ctx.send({ type: 'finished', verify_data: finishedVerifyData(provider, hash, keys.master, 'server', flight.transcript.current()) });
+  if (kept && flight.sessionId.length) {
+    const expires = provider.now() + config.sessionTimeout * 1000;
+    fromCache(() => config.sessionCache!.set(flight.sessionId, kept, expires));
+  }
   ctx.complete(client.kind === 'not-requested' ? flight.info : { ...flight.info, ...peerInfo(client, ctx) });
   return { version: 'tls12', kind: 'Traffic', suite: flight.suite, finished, client, refusedRenegotiations: 0 };
+};
+
+/** The session a full handshake made (the file header of tls12/session.ts: always with EMS). */
+function sessionOf(flight: Flight, master: Uint8Array, client: ClientIdentity, now: number, config: ResolvedServerConfig): SessionState {
+  const { info } = flight;
+  return {
+    version: ProtocolVersion.TLS1_2,
+    cipherSuite: flight.suite.id,
+    masterSecret: master,
+    extendedMasterSecret: true,
+    encryptThenMac: flight.encryptThenMac,
+    created: now,
+    lifetime: config.sessionTimeout,
+    context: config.sessionIdContext,
+    serverName: info.serverName,
+    alpnProtocol: info.alpnProtocol,
+    client: storedClient(client),
+  };
+}
+
+function storedClient(client: ClientIdentity): StoredClient {
+  switch (client.kind) {
+    case 'not-requested':
+      return { kind: 'not-requested' };
+    case 'absent':
+      return { kind: 'absent', error: storedError(client.error) };
+    case 'certificate': {
+      const { outcome } = client;
+      return {
+        kind: 'certificate',
+        received: client.received,
+        verified: ders(outcome.chain),
+        authorized: outcome.authorized,
+        error: outcome.error && storedError(outcome.error),
+      };
+    }
+  }
+}
+
+// --- the abbreviated handshake ------------------------------------------------------------------
+
+/**
+ * RFC 5246 §7.3: the session's suite and master secret with the new randoms (§6.3), our
+ * ServerHello, [NewSessionTicket], ChangeCipherSpec and Finished at once; the client's follow.
+ */
+function resume(
+  ch: ClientHello,
+  raw: Uint8Array,
+  resumption: Resumption,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): ServerState {
+  const { provider } = ctx;
+  const { session, suite, via } = resumption;
+  const x = ch.extensions;
+  // RFC 7301 §3.1: ALPN belongs to the connection, not the session; on resumption only the new
+  // hellos count, so the protocol is chosen again and need not be the session's.
+  const alpnProtocol = chooseAlpn(ch, config);
+  // RFC 5077 §3.1: a server may renew the ticket it resumed from; we do when its key no longer seals.
+  const renewTicket = resumption.renewTicket && config.tickets !== undefined;
+  ctx.describe(() => [suite.name, x.server_name && `sni=${x.server_name}`, `resumed by ${via}`].filter(Boolean).join(' '));
+
+  ctx.settleVersion('TLSv1.2');
+  const transcript = new Transcript(provider);
+  transcript.start(suite.prfHash);
+  transcript.add(raw);
+  const send = (msg: HandshakeMessage, detail?: Detail) => transcript.add(ctx.send(msg, detail));
+  const clientRandom = ch.random.slice();
+  const serverRandom = serverRandomFor(ctx, config);
+  send(
+    {
+      type: 'server_hello_tls12',
+      server_version: ProtocolVersion.TLS1_2,
+      random: serverRandom,
+      // RFC 5246 §7.4.1.3 (the cached session's ID); RFC 5077 §3.4 (a ticket: the client's, echoed).
+      session_id: ch.legacy_session_id,
+      cipher_suite: suite.id,
+      compression_method: 0,
+      // No server_name: RFC 6066 §3 forbids it when resuming. No status_request: no Certificate follows.
+      extensions: {
+        ...(asksSecureRenegotiation(ch) ? { renegotiation_info: new Uint8Array(0) } : {}),
+        // RFC 7627 §5.3: a server continuing the abbreviated handshake includes extended_master_secret.
+        extended_master_secret: true as const,
+        ...(suite.keyExchange === 'ECDHE' && x.ec_point_formats ? { ec_point_formats: [ECPointFormat.uncompressed] } : {}),
+        ...(alpnProtocol ? { alpn: alpnProtocol } : {}),
+        ...(session.encryptThenMac ? { encrypt_then_mac: true as const } : {}),
+        ...(renewTicket ? { session_ticket: true as const } : {}),
+        unknown: [],
+      },
+    },
+    () => `${suite.name} (resumed)`,
+  );
+  if (renewTicket) {
+    // The session keeps its creation time: a new ticket does not make it live longer.
+    const remaining = session.created + Math.min(session.lifetime, config.sessionTimeout) * 1000 - provider.now();
+    const ticket = fromCache(() => config.tickets!.seal(provider, resumption.encoded)) ?? new Uint8Array(0);
+    send({ type: 'new_session_ticket_tls12', ticket_lifetime_hint: Math.max(0, Math.ceil(remaining / 1000)), ticket }, 'renewed');
+  }
+  const master = session.masterSecret;
+  ctx.keylog('CLIENT_RANDOM', clientRandom, master);
+  const block = keyBlock(provider, suite, master, clientRandom, serverRandom);
+  const keys: SessionKeys = {
+    master,
+    client: tls12Protection(suite, block.client, session.encryptThenMac),
+    server: tls12Protection(suite, block.server, session.encryptThenMac),
+  };
+  ctx.changeWriteCipherSpec(keys.server);
+  send({ type: 'finished', verify_data: finishedVerifyData(provider, suite.prfHash, master, 'server', transcript.current()) });
+  const info: HandshakeInfo = {
+    version: 'TLSv1.2',
+    cipherSuite: suite.id,
+    cipherSuiteName: suite.name,
+    // No key exchange and no signature in an abbreviated handshake.
+    group: 0,
+    groupName: 'none',
+    signatureScheme: 0,
+    signatureSchemeName: 'none',
+    alpnProtocol,
+    serverName: x.server_name,
+    ...resumption.peer,
+    helloRetryRequest: false,
+    resumed: true,
+    extendedMasterSecret: true,
+    encryptThenMac: session.encryptThenMac,
+  };
+  const client: ResumedClient = { kind: 'resumed', peer: resumption.peer };
+  const sessionId = via === 'session ID' ? ch.legacy_session_id : new Uint8Array(0);
+  return { version: 'tls12', kind: 'ExpectResumedChangeCipherSpec', resumed: { suite, transcript, keys, info, client, sessionId } };
+}
+
+type ResumedState<K extends 'ExpectResumedChangeCipherSpec' | 'ExpectResumedFinished'> = Extract<Tls12ServerState, { kind: K }>;
+
+/** RFC 5246 §7.1: as in a full handshake, the client's records are protected from here on. */
+const onResumedChangeCipherSpec: Handler<ResumedState<'ExpectResumedChangeCipherSpec'>> = (state, msg, _raw, ctx) => {
+  if (msg.type !== 'change_cipher_spec') {
+    throw unexpectedMessage(`received ${messageName(msg.type)} while waiting for ChangeCipherSpec (${state.kind})`);
+  }
+  ctx.changeReadCipherSpec(state.resumed.keys.client);
+  return { version: 'tls12', kind: 'ExpectResumedFinished', resumed: state.resumed };
+};
+
+/**
+ * RFC 5246 §7.4.9: the client's Finished, over everything through ours. One that does not verify
+ * also ends the session (RFC 5246 §7.2.2: a connection ended by a fatal alert must not resume).
+ */
+const onResumedFinished: Handler<ResumedState<'ExpectResumedFinished'>> = (state, msg, raw, ctx, config) => {
+  const fin = expectMessage(msg, 'finished', state.kind);
+  const { resumed } = state;
+  let finished: FinishedVerified;
+  try {
+    finished = verifyFinished12(ctx.provider, resumed.suite.prfHash, resumed.keys.master, 'client', resumed.transcript.current(), fin);
+  } catch (err) {
+    if (resumed.sessionId.length) fromCache(() => config.sessionCache?.delete(resumed.sessionId));
+    throw err;
+  }
+  resumed.transcript.add(raw);
+  ctx.complete(resumed.info);
+  return { version: 'tls12', kind: 'Traffic', suite: resumed.suite, finished, client: resumed.client, refusedRenegotiations: 0 };
 };
 
 /**
@@ -590,6 +983,8 @@ const handlers: { [K in Tls12ServerState['kind']]: Handler<Extract<Tls12ServerSt
   ExpectCertificateVerify: onCertificateVerify,
   ExpectChangeCipherSpec: onChangeCipherSpec,
   ExpectFinished: onFinished,
+  ExpectResumedChangeCipherSpec: onResumedChangeCipherSpec,
+  ExpectResumedFinished: onResumedFinished,
   Traffic: onTraffic,
 };
 

@@ -13,6 +13,7 @@ import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
 import { ProtocolVersion } from '../wire/codes.js';
 import { allowedContexts } from '../wire/extensions.js';
 import type { UnknownExtension } from '../wire/types.js';
+import { type ClientSession, decodeClientSession } from './sessions.js';
 
 /** A client's settings for the sans-IO core. The Node adapter maps node:tls options onto this. */
 export interface ClientConfig {
@@ -80,6 +81,19 @@ export interface ClientConfig {
    * since RFC 7633 §4.2.3 only binds features the ClientHello also offered.
    */
   requestOCSP?: boolean;
+  /**
+   * A session from an earlier connection's 'session' event (node:tls's `session` option), to
+   * resume with a TLS 1.2 abbreviated handshake (RFC 5246 §7.3) by its ticket (RFC 5077 §3.4) or
+   * session ID. It is offered only to the same server name and SNI, while TLS 1.2 and its suite
+   * are enabled and it has not expired (sessions.ts); otherwise, or when the server declines,
+   * the handshake is a full one. Bytes that are not a session are an Error here.
+   */
+  session?: Uint8Array;
+  /**
+   * Offer the session_ticket extension (RFC 5077 §3.2) so a TLS 1.2 server may issue a ticket,
+   * and resume by ticket (default true). False resumes by session ID only.
+   */
+  tickets?: boolean;
 }
 
 export interface ResolvedClientConfig {
@@ -102,6 +116,9 @@ export interface ResolvedClientConfig {
   rejectUnauthorized: boolean;
   certificate: { chain: Uint8Array[]; key: SigningKey } | undefined;
   requestOCSP: boolean;
+  /** The decoded `session`; whether this connection may offer it is sessionToOffer's call. */
+  session: ClientSession | undefined;
+  tickets: boolean;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -184,5 +201,7 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     rejectUnauthorized,
     certificate: config.certificate,
     requestOCSP: config.requestOCSP ?? true,
+    session: config.session !== undefined ? decodeClientSession(config.session) : undefined,
+    tickets: config.tickets ?? true,
   };
 }

@@ -4,12 +4,19 @@ import { ECPointFormat, ProtocolVersion, PskKeyExchangeMode } from '../wire/code
 import type { HandshakeEncodeOptions } from '../wire/handshake.js';
 import type { ClientHello } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
+import { type SessionOffer, offersSessionTicket } from './sessions.js';
 
 /** What the first ClientHello committed to; a retry after HelloRetryRequest keeps it (RFC 8446 §4.1.2). */
 export interface HelloParameters {
   random: Uint8Array;
-  /** RFC 8446 §D.4: a non-empty legacy_session_id turns on middlebox-compatibility mode. */
+  /**
+   * RFC 8446 §D.4: a non-empty legacy_session_id turns on middlebox-compatibility mode. When a
+   * TLS 1.2 session is offered it is that session's ID, or for a ticket a fresh random one
+   * (RFC 5077 §3.4), so that an echo tells a resumption from a full handshake.
+   */
   sessionId: Uint8Array;
+  /** The TLS 1.2 session offered for resumption, if any. */
+  resumption?: SessionOffer;
   /** Empty when TLS 1.3 is not offered (no key_share). */
   shares: KeyShare[];
   cookie?: Uint8Array;
@@ -33,8 +40,9 @@ export const offersEcPointFormats = (config: ResolvedClientConfig): boolean =>
 /**
  * The ClientHello. With TLS 1.3 only it is exactly what it was before TLS 1.2 existed here. With
  * TLS 1.2 enabled it adds extended_master_secret (RFC 7627 §5.1), an empty renegotiation_info
- * (RFC 5746 §3.4), ec_point_formats (RFC 8422 §5.1.2) and encrypt_then_mac (RFC 7366 §2, CBC
- * suites only); without TLS 1.3 it leaves out supported_versions, key_share and
+ * (RFC 5746 §3.4), ec_point_formats (RFC 8422 §5.1.2), encrypt_then_mac (RFC 7366 §2, CBC
+ * suites only) and session_ticket (RFC 5077 §3.2: the ticket to resume with, else empty, unless
+ * `tickets` is false); without TLS 1.3 it leaves out supported_versions, key_share and
  * psk_key_exchange_modes (RFC 8446 §4.2.1: a TLS 1.2 ClientHello has none).
  */
 export function buildClientHello(config: ResolvedClientConfig, params: HelloParameters): ClientHello {
@@ -54,6 +62,7 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
       supported_groups: [...config.groups],
       ...(offersEcPointFormats(config) ? { ec_point_formats: [ECPointFormat.uncompressed] } : {}),
       ...(offersEncryptThenMac(config) ? { encrypt_then_mac: true as const } : {}),
+      ...(offersSessionTicket(config) ? { session_ticket: ticketToOffer(params.resumption) } : {}),
       signature_algorithms: [...config.signatureSchemes],
       ...(config.certSignatureSchemes ? { signature_algorithms_cert: [...config.certSignatureSchemes] } : {}),
       ...(config.alpnProtocols.length ? { alpn: [...config.alpnProtocols] } : {}),
@@ -70,6 +79,9 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
     },
   };
 }
+
+const ticketToOffer = (offer: SessionOffer | undefined): Uint8Array =>
+  offer?.byTicket && offer.session.ticket ? offer.session.ticket : new Uint8Array(0);
 
 /** How our ClientHello is written: in the configured extension order, if any. */
 export function clientHelloEncoding(config: ResolvedClientConfig): HandshakeEncodeOptions {

@@ -1,5 +1,5 @@
 /*
- * The TLS 1.2 client, RFC 5246 §7.3 (full handshake; resumption is not offered):
+ * The TLS 1.2 client, RFC 5246 §7.3. The full handshake:
  *
  *   ClientHello                    -------->
  *                                                 ServerHello
@@ -13,13 +13,28 @@
  *   CertificateVerify*
  *   [ChangeCipherSpec]
  *   Finished                       -------->
+ *                                                 NewSessionTicket*      (RFC 5077 §3.3)
  *                                                 [ChangeCipherSpec]
  *                                  <--------      Finished
  *   Application Data               <------->      Application Data
  *
+ * and the abbreviated one, when the ServerHello echoes the session ID we offered to resume
+ * (RFC 5246 §7.3 Figure 2; by ticket, RFC 5077 §3.1):
+ *
+ *   ClientHello                    -------->
+ *                                                 ServerHello
+ *                                                 NewSessionTicket*      (RFC 5077 §3.3)
+ *                                                 [ChangeCipherSpec]
+ *                                  <--------      Finished
+ *   [ChangeCipherSpec]
+ *   Finished                       -------->
+ *   Application Data               <------->      Application Data
+ *
  * tls13.ts reads the ServerHello and hands over here (startTls12) once it is a TLS 1.2 one. Each
- * state is named for the message it expects. The peer's ChangeCipherSpec arrives as the input
- * CHANGE_CIPHER_SPEC; it is not a handshake message and is not hashed.
+ * state is named for the message it expects; the last three serve both handshakes, which differ
+ * in `peer`. The peer's ChangeCipherSpec arrives as the input CHANGE_CIPHER_SPEC; it is not a
+ * handshake message and is not hashed. NewSessionTicket comes only when the ServerHello
+ * acknowledged session_ticket, and then always (an empty ticket when the server changed its mind).
  */
 import { bytesEqual, concatBytes } from '../bytes.js';
 import { groupInfo } from '../crypto/groups.js';
@@ -36,7 +51,7 @@ import type { CertificateVerified, FinishedVerified, SignatureVerified } from '.
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
 import { clientDhe, ecdhePremaster, rsaClientKeyExchange } from '../tls12/key-exchange.js';
-import { keyBlock, type Tls12DirectionKeys } from '../tls12/keys.js';
+import { type Tls12KeyBlock, keyBlock } from '../tls12/keys.js';
 import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../tls12/prf.js';
 import { tls12Protection } from '../tls12/record-protection.js';
 import { messageName } from '../trace.js';
@@ -55,9 +70,10 @@ import {
   encodeRsaClientKeyExchange,
 } from '../wire/messages/client-key-exchange.js';
 import { decodeDheServerKeyExchange, decodeEcdheServerKeyExchange } from '../wire/messages/server-key-exchange.js';
-import type { CertificateRequest12, HandshakeKind, MessageOf, ServerHello12 } from '../wire/types.js';
+import type { CertificateRequest12, HandshakeKind, MessageOf, NewSessionTicket12, ServerHello12 } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
 import { offersEcPointFormats, offersEncryptThenMac } from './hello.js';
+import { type ClientSession, type SessionOffer, encodeClientSession, normalizeServerName, offersSessionTicket } from './sessions.js';
 import type { ClientState } from './state.js';
 
 /**
@@ -86,6 +102,10 @@ interface Negotiated {
   alpnProtocol: string | false;
   /** The server answered status_request (RFC 6066 §8): a CertificateStatus may follow. */
   statusAcknowledged: boolean;
+  /** RFC 5077 §3.2: the server answered session_ticket, so a NewSessionTicket comes before its CCS. */
+  ticketAcknowledged: boolean;
+  /** The ServerHello's session_id: the ID of the session this handshake makes (or resumes). */
+  sessionId: Uint8Array;
 }
 
 /** The server's certificate, validated (or recorded as not, with rejectUnauthorized false). */
@@ -124,8 +144,18 @@ interface KeyAgreement {
 /** What the handshake needs once the master secret exists (the premaster is gone by then). */
 interface Keys {
   masterSecret: Uint8Array;
-  server: Tls12DirectionKeys;
+  block: Tls12KeyBlock;
 }
+
+/**
+ * Who the server is. A full handshake proves it here: the certificate, and the key exchange
+ * signed with (or encrypted to) its key. An abbreviated one relies on the session it resumed,
+ * whose original handshake proved it; the server's Finished under that session's master secret
+ * shows it holds the same session.
+ */
+type Peer =
+  | { readonly kind: 'full'; server: ServerCertificate; agreement: Omit<KeyAgreement, 'premaster' | 'clientKeyExchange'> }
+  | { readonly kind: 'resumed'; session: ClientSession };
 
 export type Tls12ClientState =
   | { readonly version: 'tls12'; kind: 'ExpectCertificate'; n: Negotiated }
@@ -152,27 +182,33 @@ export type Tls12ClientState =
       agreement: KeyAgreement;
       request: CertificateRequest12 | undefined;
     }
+  | { readonly version: 'tls12'; kind: 'ExpectNewSessionTicket'; n: Negotiated; peer: Peer; keys: Keys }
   | {
       readonly version: 'tls12';
       kind: 'ExpectChangeCipherSpec';
       n: Negotiated;
-      server: ServerCertificate;
-      agreement: Omit<KeyAgreement, 'premaster' | 'clientKeyExchange'>;
+      peer: Peer;
       keys: Keys;
+      ticket: NewSessionTicket12 | undefined;
     }
   | {
       readonly version: 'tls12';
       kind: 'ExpectFinished';
       n: Negotiated;
-      server: ServerCertificate;
-      agreement: Omit<KeyAgreement, 'premaster' | 'clientKeyExchange'>;
+      peer: Peer;
       keys: Keys;
+      ticket: NewSessionTicket12 | undefined;
     }
   | {
       readonly version: 'tls12';
       kind: 'Traffic';
-      /** DESIGN §3.5: the server's certificate, its key, and its Finished were all verified. */
-      verified: { certificate: CertificateVerified; serverKey: ServerKeyProof; finished: FinishedVerified };
+      /**
+       * DESIGN §3.5: the server's certificate, its key, and its Finished were all verified; or,
+       * resuming, its Finished under the master secret of a session whose handshake verified them.
+       */
+      verified:
+        | { kind: 'full'; certificate: CertificateVerified; serverKey: ServerKeyProof; finished: FinishedVerified }
+        | { kind: 'resumed'; session: ClientSession; finished: FinishedVerified };
       refusedRenegotiations: number;
     };
 
@@ -209,7 +245,7 @@ const unsolicited = (what: string) => new TLSError(AlertDescription.unsupported_
 export function startTls12(
   sh: ServerHello12,
   raw: Uint8Array,
-  hello: { random: Uint8Array; sessionId: Uint8Array; clientHello: Uint8Array },
+  hello: { random: Uint8Array; sessionId: Uint8Array; resumption: SessionOffer | undefined; clientHello: Uint8Array },
   transcript: Transcript,
   ctx: HandshakeContext,
   config: ResolvedClientConfig,
@@ -219,17 +255,17 @@ export function startTls12(
     throw illegalParameter('server selected an unoffered cipher suite');
   }
   if (sh.compression_method !== 0) throw illegalParameter('server selected compression');
-  // We offer no session to resume (a TLS 1.3 compatibility session ID is random, RFC 8446 §D.4).
-  if (hello.sessionId.length && bytesEqual(sh.session_id, hello.sessionId)) {
-    throw illegalParameter('server resumed a session we did not offer');
-  }
+  // RFC 5246 §7.4.1.3: echoing our session_id resumes that session. Without a session offered our
+  // ID is a TLS 1.3 compatibility one (RFC 8446 §D.4), random, and there is nothing to resume.
+  const resumes = hello.sessionId.length > 0 && bytesEqual(sh.session_id, hello.sessionId);
+  if (resumes && !hello.resumption) throw illegalParameter('server resumed a session we did not offer');
 
   // RFC 5246 §7.4.1.4: only extensions the ClientHello offered, else unsupported_extension.
   const x = sh.extensions;
   if (x.unknown.length) throw unsolicited('an extension');
   if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
   if (x.status_request && !config.requestOCSP) throw unsolicited('status_request');
-  if (x.session_ticket) throw unsolicited('session_ticket');
+  if (x.session_ticket && !offersSessionTicket(config)) throw unsolicited('session_ticket');
   if (x.encrypt_then_mac && !offersEncryptThenMac(config)) throw unsolicited('encrypt_then_mac');
   if (x.ec_point_formats !== undefined) {
     if (!offersEcPointFormats(config)) throw unsolicited('ec_point_formats');
@@ -263,23 +299,41 @@ export function startTls12(
   ctx.describe(
     () =>
       `TLS 1.2 ${cipherSuiteName(suite.id)}${extendedMasterSecret ? ' ems' : ' no-ems'}` +
-      `${encryptThenMac ? ' etm' : ''}${alpnProtocol ? ` alpn=${alpnProtocol}` : ''}`,
+      `${encryptThenMac ? ' etm' : ''}${alpnProtocol ? ` alpn=${alpnProtocol}` : ''}` +
+      `${x.session_ticket ? ' ticket' : ''}${resumes ? ' resumed' : ''}`,
   );
-  return {
-    version: 'tls12',
-    kind: 'ExpectCertificate',
-    n: {
-      suite,
-      clientRandom: hello.random,
-      serverRandom: sh.random,
-      transcript,
-      messages: config.certificate ? [hello.clientHello, raw] : undefined,
-      extendedMasterSecret,
-      encryptThenMac,
-      alpnProtocol,
-      statusAcknowledged: x.status_request === true,
-    },
+  const n: Negotiated = {
+    suite,
+    clientRandom: hello.random,
+    serverRandom: sh.random,
+    transcript,
+    messages: config.certificate && !resumes ? [hello.clientHello, raw] : undefined,
+    extendedMasterSecret,
+    encryptThenMac,
+    alpnProtocol,
+    statusAcknowledged: x.status_request === true,
+    ticketAcknowledged: x.session_ticket === true,
+    sessionId: sh.session_id,
   };
+  if (resumes) return resume(n, hello.resumption!.session, ctx);
+  return { version: 'tls12', kind: 'ExpectCertificate', n };
+}
+
+/**
+ * The abbreviated handshake: the session's master secret with the new randoms (RFC 5246 §6.3,
+ * §8.1); no certificate or key exchange follows.
+ */
+function resume(n: Negotiated, session: ClientSession, ctx: HandshakeContext): Tls12ClientState {
+  // RFC 5246 §7.4.1.3: a resumed session keeps its cipher suite.
+  if (n.suite.id !== session.cipherSuite) throw illegalParameter('server resumed the session with another cipher suite');
+  // RFC 7627 §5.3: a session made with extended master secret must be resumed with it.
+  if (!n.extendedMasterSecret) throw handshakeFailure('server resumed an extended-master-secret session without the extension');
+  const master = session.masterSecret;
+  ctx.keylog('CLIENT_RANDOM', n.clientRandom, master);
+  const keys: Keys = { masterSecret: master, block: keyBlock(ctx.provider, n.suite, master, n.clientRandom, n.serverRandom) };
+  const peer: Peer = { kind: 'resumed', session };
+  if (n.ticketAcknowledged) return { version: 'tls12', kind: 'ExpectNewSessionTicket', n, peer, keys };
+  return { version: 'tls12', kind: 'ExpectChangeCipherSpec', n, peer, keys, ticket: undefined };
 }
 
 /**
@@ -533,14 +587,22 @@ const onServerHelloDone: Handler<StateOf<'ExpectServerHelloDone'>> = (state, msg
   const verifyData = finishedVerifyData(provider, prfHash, master, 'client', n.transcript.current());
   record(n, ctx.send({ type: 'finished', verify_data: verifyData }));
   const { group, groupName: name, proof } = agreement;
-  return {
-    version: 'tls12',
-    kind: 'ExpectChangeCipherSpec',
-    n,
-    server: state.server,
-    agreement: { group, groupName: name, proof },
-    keys: { masterSecret: master, server: block.server },
-  };
+  const peer: Peer = { kind: 'full', server: state.server, agreement: { group, groupName: name, proof } };
+  const keys: Keys = { masterSecret: master, block };
+  if (n.ticketAcknowledged) return { version: 'tls12', kind: 'ExpectNewSessionTicket', n, peer, keys };
+  return { version: 'tls12', kind: 'ExpectChangeCipherSpec', n, peer, keys, ticket: undefined };
+};
+
+/**
+ * RFC 5077 §3.3: after the server acknowledged session_ticket, its NewSessionTicket comes right
+ * before its ChangeCipherSpec, in both handshakes, and is part of the Finished transcript. An
+ * empty ticket: the server issues none after all (a session ID may still resume).
+ */
+const onNewSessionTicket: Handler<StateOf<'ExpectNewSessionTicket'>> = (state, msg, raw, ctx) => {
+  const ticket = expect12(msg, 'new_session_ticket_tls12', state.kind);
+  ctx.describe(() => (ticket.ticket.length ? `${ticket.ticket.length}-byte ticket, lifetime ${ticket.ticket_lifetime_hint} s` : 'empty: no ticket'));
+  record(state.n, raw);
+  return { ...state, kind: 'ExpectChangeCipherSpec', ticket };
 };
 
 /** RFC 5246 §7.1: the server switches to the new keys; its Finished must come after (§7.4.9). */
@@ -549,14 +611,39 @@ const onChangeCipherSpec: Handler<StateOf<'ExpectChangeCipherSpec'>> = (state, m
     throw unexpectedMessage(`received ${messageName(msg.type)} before the server's ChangeCipherSpec`);
   }
   const { n } = state;
-  ctx.changeReadCipherSpec(tls12Protection(n.suite, state.keys.server, n.encryptThenMac));
+  ctx.changeReadCipherSpec(tls12Protection(n.suite, state.keys.block.server, n.encryptThenMac));
   return { ...state, kind: 'ExpectFinished' };
 };
 
-const onFinished: Handler<StateOf<'ExpectFinished'>> = (state, msg, _raw, ctx, config) => {
+/**
+ * RFC 5246 §7.4.9: the server's Finished over the transcript so far. It ends a full handshake;
+ * resuming, our ChangeCipherSpec and Finished (over the transcript with the server's Finished)
+ * follow it (RFC 5246 §7.3).
+ */
+const onFinished: Handler<StateOf<'ExpectFinished'>> = (state, msg, raw, ctx, config) => {
   const fin = expect12(msg, 'finished', state.kind);
-  const { n, server, agreement } = state;
-  const finished = verifyFinished12(ctx.provider, n.suite.prfHash, state.keys.masterSecret, 'server', n.transcript.current(), fin);
+  const { n, peer, keys } = state;
+  const { provider } = ctx;
+  const prfHash = n.suite.prfHash;
+  const finished = verifyFinished12(provider, prfHash, keys.masterSecret, 'server', n.transcript.current(), fin);
+  const fresh = state.ticket?.ticket.length ? state.ticket : undefined;
+
+  if (peer.kind === 'resumed') {
+    record(n, raw);
+    ctx.changeWriteCipherSpec(tls12Protection(n.suite, keys.block.client, n.encryptThenMac));
+    const verifyData = finishedVerifyData(provider, prfHash, keys.masterSecret, 'client', n.transcript.current());
+    ctx.send({ type: 'finished', verify_data: verifyData });
+    const { session } = peer;
+    ctx.complete(resumedInfo(n, session, ctx, config));
+    // RFC 5077 §3.4: a new ticket replaces the one we resumed with; the session stays the same.
+    if (fresh) {
+      const renewed: ClientSession = { ...session, ticket: fresh.ticket, ticketLifetimeHint: fresh.ticket_lifetime_hint, createdAt: provider.now() };
+      ctx.emit({ type: 'session', session: encodeClientSession(renewed) });
+    }
+    return { version: 'tls12', kind: 'Traffic', verified: { kind: 'resumed', session, finished }, refusedRenegotiations: 0 };
+  }
+
+  const { server, agreement } = peer;
   const { certificate } = server;
   const scheme = agreement.proof.kind === 'signature' ? agreement.proof.scheme : 0;
   const info: HandshakeInfo = {
@@ -576,18 +663,90 @@ const onFinished: Handler<StateOf<'ExpectFinished'>> = (state, msg, _raw, ctx, c
     authorized: certificate.authorized,
     authorizationError: certificate.error,
     helloRetryRequest: false,
+    resumed: false,
     extendedMasterSecret: n.extendedMasterSecret,
     encryptThenMac: n.encryptThenMac,
     ...(server.ocsp ? { ocsp: server.ocsp } : {}),
   };
   ctx.complete(info);
+  const session = newSession(n, server, keys.masterSecret, fresh, ctx, config);
+  if (session) ctx.emit({ type: 'session', session: encodeClientSession(session) });
   return {
     version: 'tls12',
     kind: 'Traffic',
-    verified: { certificate: certificate.proof, serverKey: agreement.proof, finished },
+    verified: { kind: 'full', certificate: certificate.proof, serverKey: agreement.proof, finished },
     refusedRenegotiations: 0,
   };
 };
+
+/**
+ * The session a full handshake made, to resume by its ID or ticket; none without extended master
+ * secret (RFC 7627 §5.3: such a session must not be resumed), nor without an ID or a ticket.
+ */
+function newSession(
+  n: Negotiated,
+  server: ServerCertificate,
+  masterSecret: Uint8Array,
+  ticket: NewSessionTicket12 | undefined,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientSession | undefined {
+  if (!n.extendedMasterSecret || (!ticket && !n.sessionId.length)) return undefined;
+  const { certificate } = server;
+  const error = certificate.error;
+  return {
+    version: ProtocolVersion.TLS1_2,
+    cipherSuite: n.suite.id,
+    masterSecret,
+    extendedMasterSecret: true,
+    sessionId: n.sessionId,
+    ticket: ticket?.ticket,
+    ticketLifetimeHint: ticket?.ticket_lifetime_hint ?? 0,
+    createdAt: ctx.provider.now(),
+    serverName: normalizeServerName(config.serverName),
+    sni: config.sni,
+    alpnProtocol: n.alpnProtocol,
+    peerCertificates: server.peerCertificates,
+    verifiedChain: certificate.chain.map((c) => c.der),
+    authorized: certificate.authorized,
+    authorizationError: certificate.authorized
+      ? undefined
+      : {
+          alert: error?.alert ?? AlertDescription.bad_certificate,
+          code: error?.code ?? 'ERR_TLS_BAD_CERTIFICATE',
+          message: error?.message ?? 'server certificate not authorized',
+        },
+    ocsp: server.ocsp,
+    leafNotAfter: certificate.leaf.notAfter,
+  };
+}
+
+/** A resumed connection reports the peer identity its session was made with. */
+function resumedInfo(n: Negotiated, session: ClientSession, ctx: HandshakeContext, config: ResolvedClientConfig): HandshakeInfo {
+  const parse = (list: Uint8Array[]) => list.map((der) => safeParse(ctx, der)).filter((c) => c !== undefined);
+  const error = session.authorizationError;
+  return {
+    version: 'TLSv1.2',
+    cipherSuite: n.suite.id,
+    cipherSuiteName: n.suite.name,
+    // No key exchange and no server signature in an abbreviated handshake.
+    group: 0,
+    groupName: 'none',
+    signatureScheme: 0,
+    signatureSchemeName: 'none',
+    alpnProtocol: n.alpnProtocol,
+    serverName: config.sni,
+    peerCertificates: parse(session.peerCertificates),
+    verifiedChain: parse(session.verifiedChain),
+    authorized: session.authorized,
+    authorizationError: error ? new TLSError(error.alert, error.message, { code: error.code }) : undefined,
+    helloRetryRequest: false,
+    resumed: true,
+    extendedMasterSecret: true,
+    encryptThenMac: n.encryptThenMac,
+    ...(session.ocsp ? { ocsp: session.ocsp } : {}),
+  };
+}
 
 function safeParse(ctx: HandshakeContext, der: Uint8Array): ParsedCertificate | undefined {
   try {
@@ -599,8 +758,8 @@ function safeParse(ctx: HandshakeContext, der: Uint8Array): ParsedCertificate | 
 
 /**
  * RFC 5246 §7.4.1.1: we do not renegotiate, so a HelloRequest gets a no_renegotiation warning
- * and the connection goes on (RFC 5746 §4.2). Nothing else may come after the handshake: we
- * asked for no session ticket.
+ * and the connection goes on (RFC 5746 §4.2). Nothing else may come after the handshake (a
+ * NewSessionTicket belongs before the server's Finished, RFC 5077 §3.3).
  */
 const onTraffic: Handler<StateOf<'Traffic'>> = (state, msg, _raw, ctx) => {
   if (msg.type !== 'hello_request') throw unexpectedMessage(`unexpected post-handshake message ${messageName(msg.type)}`);
@@ -616,6 +775,7 @@ const handlers: { [K in Tls12ClientState['kind']]: Handler<StateOf<K>> } = {
   ExpectServerKeyExchange: onServerKeyExchange,
   ExpectCertificateRequestOrServerHelloDone: onCertificateRequestOrServerHelloDone,
   ExpectServerHelloDone: onServerHelloDone,
+  ExpectNewSessionTicket: onNewSessionTicket,
   ExpectChangeCipherSpec: onChangeCipherSpec,
   ExpectFinished: onFinished,
   Traffic: onTraffic,

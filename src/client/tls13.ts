@@ -59,6 +59,7 @@ import type {
 import type { ResolvedClientConfig } from './config.js';
 import type { ClientState } from './state.js';
 import { type HelloParameters, buildClientHello, clientHelloEncoding, offersTls12, offersTls13 } from './hello.js';
+import { type SessionOffer, sessionToOffer } from './sessions.js';
 import { startTls12 } from './tls12.js';
 
 /** Everything fixed by the ServerHello. */
@@ -137,16 +138,26 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
         return share;
       })
     : [];
+  const resumption = sessionToOffer(config, ctx.provider);
   const hello: HelloParameters = {
     random: ctx.provider.randomBytes(32),
-    // RFC 8446 §D.4's compatibility mode is TLS 1.3's; to a TLS 1.2-only client a session ID
-    // would mean resumption, which it does not offer.
-    sessionId: config.middleboxCompat && tls13 ? ctx.provider.randomBytes(32) : new Uint8Array(0),
+    // RFC 5077 §3.4: a ticket goes with a fresh session ID, which the server echoes if it resumes.
+    // RFC 8446 §4.1.2: a TLS 1.2 session's ID is sent even when TLS 1.3 is offered too. Else RFC
+    // 8446 §D.4's compatibility mode is TLS 1.3's; to a TLS 1.2-only client a session ID would
+    // mean resumption.
+    sessionId: resumption
+      ? resumption.byTicket
+        ? ctx.provider.randomBytes(32)
+        : resumption.session.sessionId
+      : config.middleboxCompat && tls13
+        ? ctx.provider.randomBytes(32)
+        : new Uint8Array(0),
     shares,
+    ...(resumption ? { resumption } : {}),
   };
   const transcript = new Transcript(ctx.provider);
   const ch = buildClientHello(config, hello);
-  const raw = ctx.send(ch, () => describeHello(config, shares), clientHelloEncoding(config));
+  const raw = ctx.send(ch, () => describeHello(config, shares, resumption), clientHelloEncoding(config));
   transcript.add(raw);
   return {
     kind: 'ExpectServerHello',
@@ -158,8 +169,9 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
   };
 }
 
-function describeHello(config: ResolvedClientConfig, shares: KeyShare[]): string {
+function describeHello(config: ResolvedClientConfig, shares: KeyShare[], resumption: SessionOffer | undefined): string {
   const parts = offersTls13(config) ? [`shares=${shares.map((s) => groupName(s.group)).join(',')}`] : ['TLS 1.2 only'];
+  if (resumption) parts.push(`resume=${resumption.byTicket ? 'ticket' : 'session-id'}`);
   if (config.sni) parts.push(`sni=${config.sni}`);
   if (config.alpnProtocols.length) parts.push(`alpn=${config.alpnProtocols.join(',')}`);
   return parts.join(' ');
@@ -228,7 +240,8 @@ function onServerHello12(
     throw illegalParameter('TLS 1.2 ServerHello carries the TLS 1.3 downgrade sentinel');
   }
   ctx.settleVersion('TLSv1.2');
-  return startTls12(sh, raw, { random: state.hello.random, sessionId: state.hello.sessionId, clientHello: state.clientHello }, state.transcript, ctx, config);
+  const { random, sessionId, resumption } = state.hello;
+  return startTls12(sh, raw, { random, sessionId, resumption, clientHello: state.clientHello }, state.transcript, ctx, config);
 }
 
 const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHello' }>> = (state, msg, raw, ctx, config) => {

@@ -15,6 +15,11 @@ export interface ConnectOptions extends CommonOptions {
   timeout?: number;
   /** 'handshake' (default) or 'all' to trace every application-data record too. */
   trace?: 'off' | 'handshake' | 'all';
+  /**
+   * node:tls: a session from an earlier connection's 'session' event or getSession(), to resume
+   * (TLS 1.2). Offered only to the same servername; anything but such a session throws here.
+   */
+  session?: Buffer | Uint8Array;
 }
 
 /**
@@ -41,14 +46,14 @@ export function connect(
   const provider = options.provider ?? nodeProvider;
   const host = options.host ?? 'localhost';
   const config = clientConfigFrom({ ...options, host }, provider);
+  // The Connection first: a configuration error (a malformed `session`, say) throws before any
+  // socket is opened.
+  let wantsKeylog = (): boolean => false;
+  const conn = Connection.client(config, { provider, trace: options.trace ?? 'handshake', keylog: () => wantsKeylog() });
   const socket: Duplex = options.socket ?? netConnect({ host, port: options.port ?? 443 });
   if (options.timeout) (socket as Socket).setTimeout?.(options.timeout);
-  const tls = new TLSSocket(socket, { isServer: false });
-  const conn = Connection.client(config, {
-    provider,
-    trace: options.trace ?? 'handshake',
-    keylog: () => tls.listenerCount('keylog') > 0,
-  });
+  const tls = new TLSSocket(socket, { isServer: false, ...(options.session ? { session: options.session } : {}) });
+  wantsKeylog = () => tls.listenerCount('keylog') > 0;
   if (callback) tls.once('secureConnect', callback);
   // Listeners for 'keylog'/'trace' are added after connect() returns: start on the next tick so
   // they see the ClientHello's events too.

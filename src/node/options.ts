@@ -164,7 +164,7 @@ export function makeVerifier(trust: TrustStore, provider: CryptoProvider, pins?:
 }
 
 export function clientConfigFrom(
-  options: CommonOptions & { servername?: string; host?: string },
+  options: CommonOptions & { servername?: string; host?: string; session?: Uint8Array },
   provider: CryptoProvider,
 ): ClientConfig {
   const versions = checkVersions(options);
@@ -187,6 +187,8 @@ export function clientConfigFrom(
     rejectUnauthorized,
     ...(certified ? { certificate: { chain: certified.chain, key: certified.key } } : {}),
     ...(options.requestOCSP !== undefined ? { requestOCSP: options.requestOCSP } : {}),
+    // node:tls `session`: a Buffer from 'session' or getSession(), checked when the config resolves.
+    ...(options.session != null ? { session: options.session } : {}),
   };
 }
 

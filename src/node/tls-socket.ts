@@ -9,6 +9,7 @@ import type { ParsedCertificate } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 import { tls12Suite } from '../crypto/suites.js';
 import { concatBytes } from '../bytes.js';
+import { decodeClientSession } from '../client/sessions.js';
 
 // Output up to this size is joined into one write; larger batches of records go out corked.
 const SMALL_FLIGHT = 4096;
@@ -18,6 +19,9 @@ function totalLength(chunks: readonly Uint8Array[]): number {
   for (const c of chunks) n += c.length;
   return n;
 }
+
+/** A Buffer over the same bytes (node:tls hands out Buffers). */
+const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 
 // How long a cleanly closed socket waits for the peer's FIN before it is torn down.
 const LINGER_MS = 2000;
@@ -42,14 +46,19 @@ export class TLSSocket extends Duplex {
   private pendingInputBytes = 0;
   private readonly isServer: boolean;
   private sawEnd = false;
+  /** Client: the session offered for resumption (connect's `session`). */
+  private readonly offeredSession: Uint8Array | undefined;
+  /** Client: the latest session of this connection, for getSession(). */
+  private session: Uint8Array | undefined;
 
   constructor(
     readonly socket: Duplex,
-    options: { isServer: boolean; connection?: Connection },
+    options: { isServer: boolean; connection?: Connection; session?: Uint8Array },
   ) {
     // 64 KiB, as Node 22 sockets: a 16 KiB record per write would otherwise wait for 'drain' each time.
     super({ allowHalfOpen: false, writableHighWaterMark: 64 * 1024 });
     this.isServer = options.isServer;
+    this.offeredSession = options.session;
     socket.on('data', (chunk: Buffer) => this.onSocketData(chunk));
     socket.on('end', () => this.onSocketEnd());
     socket.on('error', (err) => this.destroy(err));
@@ -139,6 +148,10 @@ export class TLSSocket extends Duplex {
         case 'key-update':
           this.emit('keyUpdate', event.direction);
           break;
+        case 'session':
+          this.session = event.session;
+          this.emit('session', toBuffer(event.session));
+          break;
       }
     }
   }
@@ -149,6 +162,8 @@ export class TLSSocket extends Duplex {
     this.servername = info.serverName ?? false;
     this.authorized = info.authorized;
     this.authorizationError = info.authorizationError ?? null;
+    // A resumed session is this connection's session too, until the server renews its ticket.
+    if (!this.isServer && info.resumed) this.session ??= this.offeredSession;
     if (this.isServer) this.emit('secure');
     else this.emit('secureConnect');
   }
@@ -244,7 +259,7 @@ export class TLSSocket extends Duplex {
 
   /**
    * As node:tls: `name` is OpenSSL's name (TLS 1.3 suites share the IANA one), `standardName` the
-   * IANA one, `version` the oldest protocol the suite exists in (TLSv1.0 for the SHA-1 CBC
+   * IANA one, `version` the oldest protocol the suite exists in (SSLv3 or TLSv1.0 for the SHA-1 CBC
    * suites); getProtocol() gives the negotiated version.
    */
   getCipher(): { name: string; standardName: string; version: string } | undefined {
@@ -253,14 +268,20 @@ export class TLSSocket extends Duplex {
     if (info.version === 'TLSv1.3') return { name: info.cipherSuiteName, standardName: info.cipherSuiteName, version: info.version };
     const suite = tls12Suite(info.cipherSuite);
     const sha1Cbc = suite?.cipher.kind === 'cbc' && suite.cipher.mac === 'sha1';
-    return { name: suite?.opensslName ?? info.cipherSuiteName, standardName: info.cipherSuiteName, version: sha1Cbc ? 'TLSv1.0' : 'TLSv1.2' };
+    // OpenSSL's table: the RSA and DHE SHA-1 CBC suites date from SSLv3, the ECDHE ones (RFC 4492) from TLS 1.0.
+    const version = !sha1Cbc ? 'TLSv1.2' : suite.keyExchange === 'ECDHE' ? 'TLSv1.0' : 'SSLv3';
+    return { name: suite?.opensslName ?? info.cipherSuiteName, standardName: info.cipherSuiteName, version };
   }
 
   /** node:tls: the client's view of the server's ephemeral key; {} with RSA key exchange. */
   getEphemeralKeyInfo(): { type: string; name?: string; size: number } | Record<string, never> | null {
     const info = this.handshakeInfo;
     if (this.isServer) return null;
-    if (!info || info.group === 0) return {};
+    if (!info) return {};
+    // A DH prime outside RFC 7919 has no NamedGroup; the handshake names it by size (dh2048).
+    const dh = /^dh(\d+)$/.exec(info.groupName);
+    if (info.group === 0 && dh) return { type: 'DH', size: Number(dh[1]) };
+    if (info.group === 0) return {};
     const g = groupInfo(info.group);
     if (g?.kind === 'ffdhe') return { type: 'DH', size: Number(g.name.slice('ffdhe'.length)) };
     const size = info.groupName === 'x25519' ? 253 : info.groupName === 'secp384r1' ? 384 : 256;
@@ -281,12 +302,24 @@ export class TLSSocket extends Duplex {
     return this.handshakeInfo?.peerCertificates[0];
   }
 
+  /** node:tls: whether the handshake resumed an earlier session (TLS 1.2 session ID or ticket). */
   isSessionReused(): boolean {
-    return false;
+    return this.handshakeInfo?.resumed === true;
   }
 
-  getSession(): undefined {
-    return undefined;
+  /**
+   * node:tls: the session to pass as connect's `session` option next time (the last 'session'
+   * event, or the session this connection resumed); undefined when there is none.
+   */
+  getSession(): Buffer | undefined {
+    return this.session ? toBuffer(this.session) : undefined;
+  }
+
+  /** node:tls: the client's RFC 5077 session ticket, if the session has one; undefined on a server. */
+  getTLSTicket(): Buffer | undefined {
+    if (this.isServer || !this.session) return undefined;
+    const ticket = decodeClientSession(this.session).ticket;
+    return ticket ? toBuffer(ticket) : undefined;
   }
 
   renegotiate(): boolean {

@@ -212,8 +212,9 @@ describe('ServerHello', () => {
     rejects(s, AlertDescription.unsupported_extension);
   });
 
-  test('session_ticket, which we did not offer: unsupported_extension', () => {
-    const s = new Tls12ScriptedServer(config);
+  test('session_ticket, which we did not offer (tickets: false): unsupported_extension', () => {
+    const s = new Tls12ScriptedServer({ ...config, tickets: false });
+    assert.equal(s.clientHello.extensions.session_ticket, undefined, 'not offered');
     s.sendHello({ ...s.serverHello(), extensions: { ...s.serverHello().extensions, session_ticket: true } });
     rejects(s, AlertDescription.unsupported_extension);
   });

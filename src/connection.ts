@@ -105,7 +105,11 @@ export class Connection {
   }
 
   static server(config: ServerConfig, options: ConnectionOptions = {}): Connection {
-    const resolved = resolveServerConfig(config);
+    return Connection.serverResolved(resolveServerConfig(config), options);
+  }
+
+  /** A server on a configuration resolveServerConfig already checked (adapters reuse one per listener). */
+  static serverResolved(resolved: ResolvedServerConfig, options: ConnectionOptions = {}): Connection {
     const conn = new Connection({ role: 'server', config: resolved, state: startServer() }, options);
     // The ClientHello's TLS 1.2 extensions are typed (and checked) only when we may answer in 1.2.
     if (resolved.minVersion <= ProtocolVersion.TLS1_2) conn.wireVersion = 'tls12';

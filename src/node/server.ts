@@ -1,7 +1,14 @@
 import { Server as NetServer, type Socket } from 'node:net';
 import { Connection } from '../connection.js';
 import { nodeProvider } from '../crypto/node.js';
-import { type CertifiedKey, DEFAULT_SESSION_TIMEOUT, MAX_SESSION_TIMEOUT, type ServerConfig } from '../server/config.js';
+import {
+  type CertifiedKey,
+  DEFAULT_SESSION_TIMEOUT,
+  MAX_SESSION_TIMEOUT,
+  type ResolvedServerConfig,
+  type ServerConfig,
+  resolveServerConfig,
+} from '../server/config.js';
 import { MAX_SESSION_CONTEXT } from '../tls12/session.js';
 import { MemorySessionStore } from '../server/session-cache.js';
 import { TICKET_KEYS_LENGTH, TicketKeys } from '../server/tickets.js';
@@ -139,6 +146,17 @@ export class Server extends NetServer {
     return createSecureContext(context, this.provider).certificates;
   }
 
+  /** The resolved configuration for connections without SNICallback certificates, made once per base. */
+  private resolvedBase: { base: object; resolved: ResolvedServerConfig } | undefined;
+
+  private resolvedFor(extra?: CertifiedKey[]): ResolvedServerConfig {
+    if (extra?.length) return resolveServerConfig(this.configFor(extra));
+    // Resolving checks and copies the options: per connection it cost as much as a hash of the
+    // transcript, for the same result each time.
+    if (this.resolvedBase?.base !== this.base) this.resolvedBase = { base: this.base, resolved: resolveServerConfig(this.configFor()) };
+    return this.resolvedBase.resolved;
+  }
+
   private configFor(extra?: CertifiedKey[]): ServerConfig {
     return {
       ...this.base,
@@ -172,7 +190,7 @@ export class Server extends NetServer {
 
     const start = (extra?: CertifiedKey[]) => {
       try {
-        const conn = Connection.server(this.configFor(extra), {
+        const conn = Connection.serverResolved(this.resolvedFor(extra), {
           provider: this.provider,
           // Nobody can listen on a server socket before 'secureConnection': trace only on request.
           trace: this.options.trace ?? 'off',

@@ -4,6 +4,6 @@
 import type { ExtCodec } from './codec.js';
 
 export const ecPointFormats: ExtCodec<number[]> = {
-  decode: (r) => Array.from(r.vec8('ec_point_format_list', 1, 0xff)),
+  decode: (r) => [...r.vec8('ec_point_format_list', 1, 0xff)],
   encode: (w, formats) => void w.opaque8(Uint8Array.from(formats)),
 };

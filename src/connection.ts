@@ -10,7 +10,7 @@ import { nodeProvider } from './crypto/node.js';
 import type { Tls13Suite } from './crypto/suites.js';
 import { TLSError, asTLSError, unexpectedMessage } from './errors.js';
 import type { ConnectionEvent, HandshakeInfo } from './events.js';
-import { CHANGE_CIPHER_SPEC, type HandshakeContext, type Tls12Input } from './handshake/context.js';
+import { CHANGE_CIPHER_SPEC, type Exporter, type HandshakeContext, type Tls12Input } from './handshake/context.js';
 import { sendKeyUpdate } from './handshake/traffic.js';
 import { type KeyLogLabel, keyLogLine } from './keylog.js';
 import { MAX_CHANGE_CIPHER_SPEC, MAX_REJECTED_EARLY_DATA, MAX_WARNING_ALERTS } from './limits.js';
@@ -73,6 +73,7 @@ export class Connection {
   /** Until our first flush, a client's records hold its initial ClientHello. */
   private initialClientHello: boolean;
   private lastReceived: TraceEvent | undefined;
+  private exporter: Exporter | undefined;
   /** How handshake messages decode: 'tls12' while TLS 1.2 is negotiated or still possible. */
   private wireVersion: WireVersion = 'tls13';
   /** Set once the state machine settles the version (ServerHello sent or received). */
@@ -176,6 +177,21 @@ export class Connection {
     this.guard(() => {
       m.state = sendKeyUpdate(m.state as never, this.context, requestPeer) as never;
     });
+  }
+
+  /**
+   * RFC 5705 / RFC 8446 §7.5 keying material, as node:tls exportKeyingMaterial(length, label,
+   * context). Usable once the handshake is complete; bad arguments throw a plain Error.
+   */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Uint8Array {
+    if (!this.info || !this.exporter) throw new Error('keying material can be exported only after the handshake');
+    if (!Number.isInteger(length) || length < 1) throw new RangeError(`length must be a positive integer, got ${length}`);
+    try {
+      return this.exporter(label, context, length);
+    } catch (err) {
+      // The derivations' own bounds (label and context sizes, output length, reserved labels).
+      throw new RangeError(err instanceof Error ? err.message : String(err));
+    }
   }
 
   takeOutput(): Uint8Array[] {
@@ -453,6 +469,9 @@ export class Connection {
     },
     skipEarlyData: (mode) => {
       this.earlyDataSkip = mode ? { mode, skipped: this.earlyDataSkip?.skipped ?? 0 } : undefined;
+    },
+    setExporter: (exporter) => {
+      this.exporter = exporter;
     },
     complete: (info: HandshakeInfo) => {
       this.flushHandshake();

@@ -52,7 +52,7 @@ import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
 import { clientDhe, ecdhePremaster, rsaClientKeyExchange } from '../tls12/key-exchange.js';
 import { type Tls12KeyBlock, keyBlock } from '../tls12/keys.js';
-import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../tls12/prf.js';
+import { extendedMasterSecret, finishedVerifyData, masterSecret, tls12Exporter } from '../tls12/prf.js';
 import { tls12Protection } from '../tls12/record-protection.js';
 import { messageName } from '../trace.js';
 import {
@@ -330,6 +330,7 @@ function resume(n: Negotiated, session: ClientSession, ctx: HandshakeContext): T
   if (!n.extendedMasterSecret) throw handshakeFailure('server resumed an extended-master-secret session without the extension');
   const master = session.masterSecret;
   ctx.keylog('CLIENT_RANDOM', n.clientRandom, master);
+  ctx.setExporter(tls12Exporter(ctx.provider, n.suite.prfHash, master, n.clientRandom, n.serverRandom));
   const keys: Keys = { masterSecret: master, block: keyBlock(ctx.provider, n.suite, master, n.clientRandom, n.serverRandom) };
   const peer: Peer = { kind: 'resumed', session };
   if (n.ticketAcknowledged) return { version: 'tls12', kind: 'ExpectNewSessionTicket', n, peer, keys };
@@ -582,6 +583,7 @@ const onServerHelloDone: Handler<StateOf<'ExpectServerHelloDone'>> = (state, msg
   n.messages = undefined;
 
   ctx.keylog('CLIENT_RANDOM', n.clientRandom, master);
+  ctx.setExporter(tls12Exporter(ctx.provider, n.suite.prfHash, master, n.clientRandom, n.serverRandom));
   const block = keyBlock(provider, n.suite, master, n.clientRandom, n.serverRandom);
   ctx.changeWriteCipherSpec(tls12Protection(n.suite, block.client, n.encryptThenMac));
   const verifyData = finishedVerifyData(provider, prfHash, master, 'client', n.transcript.current());

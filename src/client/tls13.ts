@@ -41,6 +41,7 @@ import {
 import type { SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
+import { exportKeyingMaterial13 } from '../tls13/exporter.js';
 import { EarlySecret, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
   AlertDescription,
@@ -495,7 +496,12 @@ const onFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectFinished' }>>
   const serverSecret = master.serverApplicationTrafficSecret(th);
   ctx.keylog('CLIENT_TRAFFIC_SECRET_0', n.clientRandom, clientSecret);
   ctx.keylog('SERVER_TRAFFIC_SECRET_0', n.clientRandom, serverSecret);
-  ctx.keylog('EXPORTER_SECRET', n.clientRandom, () => master.exporterMasterSecret(th));
+  let exporterSecret: Uint8Array | undefined;
+  const exporterMasterSecret = () => (exporterSecret ??= master.exporterMasterSecret(th));
+  ctx.keylog('EXPORTER_SECRET', n.clientRandom, exporterMasterSecret);
+  ctx.setExporter((label, context, length) =>
+    exportKeyingMaterial13(ctx.provider, n.suite.hash, exporterMasterSecret(), label, context, length),
+  );
   ctx.setReadKeys(n.suite, serverSecret, 'application');
 
   if (config.middleboxCompat && !n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();

@@ -17,6 +17,9 @@ export interface ChangeCipherSpecSignal {
 }
 export const CHANGE_CIPHER_SPEC: ChangeCipherSpecSignal = { type: 'change_cipher_spec' };
 
+/** Keying material for `label` and `context` (undefined: none), `length` bytes. */
+export type Exporter = (label: string, context: Uint8Array | undefined, length: number) => Uint8Array;
+
 /** What a TLS 1.2 state machine receives: handshake messages and the peer's ChangeCipherSpec. */
 export type Tls12Input = HandshakeMessage | ChangeCipherSpecSignal;
 
@@ -64,6 +67,11 @@ export interface HandshakeContext {
   changeReadCipherSpec(protection: Tls12Protection): void;
   /** A warning alert; the connection stays open (RFC 5246 §7.2.2: no_renegotiation). */
   sendWarningAlert(description: AlertDescription): void;
+  /**
+   * The keying material exporter of this connection (RFC 8446 §7.5, RFC 5705), set once the
+   * secrets it needs exist; exportKeyingMaterial() calls it after the handshake.
+   */
+  setExporter(exporter: Exporter): void;
   complete(info: HandshakeInfo): void;
   emit(event: ConnectionEvent): void;
 }

@@ -327,6 +327,13 @@ export class TLSSocket extends Duplex {
     throw new Error('renegotiation is not supported');
   }
 
+  /** node:tls exportKeyingMaterial(length, label[, context]): RFC 5705 / RFC 8446 §7.5 keying material. */
+  exportKeyingMaterial(length: number, label: string, context?: Uint8Array): Buffer {
+    if (!this.conn) throw new Error('TLS socket not connected');
+    const out = this.conn.exportKeyingMaterial(length, label, context);
+    return Buffer.from(out.buffer, out.byteOffset, out.length);
+  }
+
   /** RFC 8446 §4.6.3: update our traffic keys (and ask the peer to, when requested). */
   updateKeys(requestPeer = false): void {
     this.conn?.updateKeys(requestPeer);

@@ -63,7 +63,7 @@ import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import type { Tls12Protection } from '../record/protection12.js';
 import { ecdhePremaster, rsaDecryptPremaster, serverDheParams, serverDhePremaster } from '../tls12/key-exchange.js';
 import { keyBlock } from '../tls12/keys.js';
-import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../tls12/prf.js';
+import { extendedMasterSecret, finishedVerifyData, masterSecret, tls12Exporter } from '../tls12/prf.js';
 import { tls12Protection } from '../tls12/record-protection.js';
 import {
   type SessionState,
@@ -728,6 +728,7 @@ const onClientKeyExchange: Handler<Extract<Tls12ServerState, { kind: 'ExpectClie
     : masterSecret(provider, suite.prfHash, premaster, flight.clientRandom, flight.serverRandom);
   premaster.fill(0);
   ctx.keylog('CLIENT_RANDOM', flight.clientRandom, master);
+  ctx.setExporter(tls12Exporter(provider, suite.prfHash, master, flight.clientRandom, flight.serverRandom));
   const block = keyBlock(provider, suite, master, flight.clientRandom, flight.serverRandom);
   const keys: SessionKeys = {
     master,
@@ -903,6 +904,7 @@ function resume(
   }
   const master = session.masterSecret;
   ctx.keylog('CLIENT_RANDOM', clientRandom, master);
+  ctx.setExporter(tls12Exporter(provider, suite.prfHash, master, clientRandom, serverRandom));
   const block = keyBlock(provider, suite, master, clientRandom, serverRandom);
   const keys: SessionKeys = {
     master,

@@ -35,6 +35,7 @@ import type { ServerState } from './state.js';
 import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { matchesHostname } from '../pki/hostname.js';
+import { exportKeyingMaterial13 } from '../tls13/exporter.js';
 import { EarlySecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
   AlertDescription,
@@ -378,7 +379,12 @@ function serverFlight(
   const serverApplicationSecret = master.serverApplicationTrafficSecret(th);
   ctx.keylog('CLIENT_TRAFFIC_SECRET_0', ch.random, clientApplicationSecret);
   ctx.keylog('SERVER_TRAFFIC_SECRET_0', ch.random, serverApplicationSecret);
-  ctx.keylog('EXPORTER_SECRET', ch.random, () => master.exporterMasterSecret(th));
+  let exporterSecret: Uint8Array | undefined;
+  const exporterMasterSecret = () => (exporterSecret ??= master.exporterMasterSecret(th));
+  ctx.keylog('EXPORTER_SECRET', ch.random, exporterMasterSecret);
+  ctx.setExporter((label, context, length) =>
+    exportKeyingMaterial13(ctx.provider, suite.hash, exporterMasterSecret(), label, context, length),
+  );
   ctx.setWriteKeys(suite, serverApplicationSecret, 'application');
 
   const flight: Flight = {

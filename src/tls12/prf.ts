@@ -181,3 +181,14 @@ export function exportKeyingMaterial(
   }
   return prf(provider, hash, master, label, seed, length);
 }
+
+/** The connection's exporter (RFC 5705), closed over the secrets it needs. */
+export function tls12Exporter(
+  provider: CryptoProvider,
+  hash: HashName,
+  master: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+): (label: string, context: Uint8Array | undefined, length: number) => Uint8Array {
+  return (label, context, length) => exportKeyingMaterial(provider, hash, master, clientRandom, serverRandom, label, context, length);
+}

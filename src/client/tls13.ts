@@ -41,8 +41,7 @@ import {
 import type { SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
-import { exportKeyingMaterial13 } from '../tls13/exporter.js';
-import { EarlySecret, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
+import { EarlySecret, exportKeyingMaterial, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
   AlertDescription,
   ProtocolVersion,
@@ -500,7 +499,7 @@ const onFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectFinished' }>>
   const exporterMasterSecret = () => (exporterSecret ??= master.exporterMasterSecret(th));
   ctx.keylog('EXPORTER_SECRET', n.clientRandom, exporterMasterSecret);
   ctx.setExporter((label, context, length) =>
-    exportKeyingMaterial13(ctx.provider, n.suite.hash, exporterMasterSecret(), label, context, length),
+    exportKeyingMaterial(ctx.provider, n.suite, exporterMasterSecret(), label, context, length),
   );
   ctx.setReadKeys(n.suite, serverSecret, 'application');
 

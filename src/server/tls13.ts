@@ -35,8 +35,7 @@ import type { ServerState } from './state.js';
 import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { matchesHostname } from '../pki/hostname.js';
-import { exportKeyingMaterial13 } from '../tls13/exporter.js';
-import { EarlySecret, finishedVerifyData } from '../tls13/key-schedule.js';
+import { EarlySecret, exportKeyingMaterial, finishedVerifyData } from '../tls13/key-schedule.js';
 import {
   AlertDescription,
   ExtensionType,
@@ -383,7 +382,7 @@ function serverFlight(
   const exporterMasterSecret = () => (exporterSecret ??= master.exporterMasterSecret(th));
   ctx.keylog('EXPORTER_SECRET', ch.random, exporterMasterSecret);
   ctx.setExporter((label, context, length) =>
-    exportKeyingMaterial13(ctx.provider, suite.hash, exporterMasterSecret(), label, context, length),
+    exportKeyingMaterial(ctx.provider, suite, exporterMasterSecret(), label, context, length),
   );
   ctx.setWriteKeys(suite, serverApplicationSecret, 'application');
 

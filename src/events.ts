@@ -27,7 +27,7 @@ export interface HandshakeInfo {
   authorized: boolean;
   authorizationError: TLSError | undefined;
   helloRetryRequest: boolean;
-  /** An abbreviated handshake resumed an earlier session (TLS 1.2 session ID or ticket). */
+  /** An abbreviated handshake resumed an earlier session (TLS 1.2 session ID or ticket, TLS 1.3 PSK). */
   resumed?: boolean;
   /** TLS 1.2: RFC 7627 extended master secret was negotiated (always, unless the peer lacks it). */
   extendedMasterSecret?: boolean;

@@ -13,7 +13,7 @@ import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
 import { ProtocolVersion } from '../wire/codes.js';
 import { allowedContexts } from '../wire/extensions.js';
 import type { UnknownExtension } from '../wire/types.js';
-import { type ClientSession, decodeClientSession } from './sessions.js';
+import { type ClientSession, type ClientSession13, decodeAnyClientSession, isSession13 } from './sessions.js';
 
 /** A client's settings for the sans-IO core. The Node adapter maps node:tls options onto this. */
 export interface ClientConfig {
@@ -84,9 +84,11 @@ export interface ClientConfig {
   /**
    * A session from an earlier connection's 'session' event (node:tls's `session` option), to
    * resume with a TLS 1.2 abbreviated handshake (RFC 5246 §7.3) by its ticket (RFC 5077 §3.4) or
-   * session ID. It is offered only to the same server name and SNI, while TLS 1.2 and its suite
-   * are enabled and it has not expired (sessions.ts); otherwise, or when the server declines,
-   * the handshake is a full one. Bytes that are not a session are an Error here.
+   * session ID, or a TLS 1.3 ticket to resume with a PSK handshake (RFC 8446 §2.2, psk_dhe_ke).
+   * It is offered only to the same server name and SNI, while its version is enabled, its suite
+   * (TLS 1.3: a suite with its hash) is offered and it has not expired (sessions.ts); otherwise,
+   * or when the server declines, the handshake is a full one. Bytes that are not a session are
+   * an Error here.
    */
   session?: Uint8Array;
   /**
@@ -118,6 +120,8 @@ export interface ResolvedClientConfig {
   requestOCSP: boolean;
   /** The decoded `session`; whether this connection may offer it is sessionToOffer's call. */
   session: ClientSession | undefined;
+  /** The decoded `session` when it is a TLS 1.3 ticket; session13ToOffer decides whether to offer it. */
+  session13: ClientSession13 | undefined;
   tickets: boolean;
 }
 
@@ -201,7 +205,13 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     rejectUnauthorized,
     certificate: config.certificate,
     requestOCSP: config.requestOCSP ?? true,
-    session: config.session !== undefined ? decodeClientSession(config.session) : undefined,
+    ...resolveSession(config.session),
     tickets: config.tickets ?? true,
   };
+}
+
+function resolveSession(bytes: Uint8Array | undefined): { session: ClientSession | undefined; session13: ClientSession13 | undefined } {
+  const decoded = bytes !== undefined ? decodeAnyClientSession(bytes) : undefined;
+  if (decoded && isSession13(decoded)) return { session: undefined, session13: decoded };
+  return { session: decoded, session13: undefined };
 }

@@ -4,7 +4,7 @@ import { ECPointFormat, ProtocolVersion, PskKeyExchangeMode } from '../wire/code
 import type { HandshakeEncodeOptions } from '../wire/handshake.js';
 import type { ClientHello } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
-import { type SessionOffer, offersSessionTicket } from './sessions.js';
+import { type Session13Offer, type SessionOffer, offersSessionTicket } from './sessions.js';
 
 /** What the first ClientHello committed to; a retry after HelloRetryRequest keeps it (RFC 8446 §4.1.2). */
 export interface HelloParameters {
@@ -20,6 +20,11 @@ export interface HelloParameters {
   /** Empty when TLS 1.3 is not offered (no key_share). */
   shares: KeyShare[];
   cookie?: Uint8Array;
+  /**
+   * The TLS 1.3 ticket offered (RFC 8446 §4.2.11), with its obfuscated_ticket_age for this
+   * ClientHello; buildClientHello writes a zero binder, which the sender replaces.
+   */
+  psk?: { offer: Session13Offer; obfuscatedTicketAge: number };
 }
 
 export const offersTls13 = (config: ResolvedClientConfig): boolean => config.maxVersion >= ProtocolVersion.TLS1_3;
@@ -76,6 +81,14 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
         : {}),
       ...(config.recordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
       unknown: config.helloExtensions.extra.map((e) => ({ type: e.type, data: e.data })),
+      ...(tls13 && params.psk
+        ? {
+            pre_shared_key: {
+              identities: [{ identity: params.psk.offer.session.ticket, obfuscated_ticket_age: params.psk.obfuscatedTicketAge }],
+              binders: [new Uint8Array(params.psk.offer.suite.hashLength)],
+            },
+          }
+        : {}),
     },
   };
 }

@@ -1,11 +1,11 @@
-// The client's resumable TLS 1.2 sessions (RFC 5246 §7.3 abbreviated handshake, RFC 5077 §3.4
-// tickets): what the application holds between connections, as opaque versioned bytes (node:tls's
+// The client's resumable sessions: TLS 1.2 (RFC 5246 §7.3 abbreviated handshake, RFC 5077 §3.4
+// tickets) and TLS 1.3 tickets (RFC 8446 §2.2, §4.6.1): what the application holds between connections, as opaque versioned bytes (node:tls's
 // 'session' event and `session` option), and the rules for offering one again.
 //
-// A session holds the master secret in the clear, as node:tls's session blobs do: it is as secret
+// A session holds the master secret (TLS 1.3: the PSK) in the clear, as node:tls's session blobs do: it is as secret
 // as the connection it came from, and an application that stores it must protect it as such.
 import type { CryptoProvider } from '../crypto/provider.js';
-import { tls12Suite } from '../crypto/suites.js';
+import { type Tls13Suite, tls12Suite, tls13Suite } from '../crypto/suites.js';
 import { TLSError } from '../errors.js';
 import { MAX_CERTIFICATE_CHAIN, MAX_CERTIFICATE_MESSAGE, MAX_PATH_LENGTH } from '../limits.js';
 import type { OcspCertStatus, OcspResult } from '../pki/ocsp.js';
@@ -18,7 +18,7 @@ import type { ResolvedClientConfig } from './config.js';
 
 /** Everything a resumption needs, and the peer identity the resumed connection reports. */
 export interface ClientSession {
-  /** ProtocolVersion; TLS1_2 (TLS 1.3 tickets are not kept yet). */
+  /** ProtocolVersion; TLS1_2 (a TLS 1.3 session is a ClientSession13). */
   readonly version: number;
   readonly cipherSuite: number;
   readonly masterSecret: Uint8Array;
@@ -153,6 +153,12 @@ export function encodeClientSession(s: ClientSession): Uint8Array {
   w.opaque8(s.alpnProtocol === false ? new Uint8Array(0) : latin1Bytes(s.alpnProtocol));
   writeCertificates(w, s.peerCertificates);
   writeCertificates(w, s.verifiedChain);
+  writeTail(w, s);
+  return w.finish();
+}
+
+/** The fields both formats end with: the authorization error and the OCSP status. */
+function writeTail(w: Writer, s: Pick<ClientSession, 'authorized' | 'authorizationError' | 'ocsp'>): void {
   w.vec16((e) => {
     const err = s.authorizationError;
     if (!err || s.authorized) return;
@@ -172,7 +178,6 @@ export function encodeClientSession(s: ClientSession): Uint8Array {
     if (ocsp.revocationTime !== undefined) u64(o, ocsp.revocationTime);
     if (ocsp.revocationReason !== undefined) o.u8(ocsp.revocationReason);
   });
-  return w.finish();
 }
 
 function readOcsp(r: Reader): OcspResult | undefined {
@@ -200,12 +205,13 @@ function readError(r: Reader): ClientSession['authorizationError'] {
   return { alert, code, message };
 }
 
-function decode(bytes: Uint8Array): ClientSession {
+function decode(bytes: Uint8Array): ClientSession | ClientSession13 {
   const r = new Reader(bytes, 'session');
   if (r.u8('magic') !== MAGIC[0] || r.u8('magic') !== MAGIC[1]) throw new Error('not a session made by this library');
   const format = r.u8('format');
   if (format !== FORMAT) throw new Error(`session format ${format} is not one this version reads`);
   const version = r.u16('version');
+  if (version === ProtocolVersion.TLS1_3) return decode13(r);
   if (version !== ProtocolVersion.TLS1_2) throw new Error(`session for version 0x${version.toString(16)} is not supported`);
   const cipherSuite = r.u16('cipher_suite');
   if (!tls12Suite(cipherSuite)) throw new Error(`session cipher suite 0x${cipherSuite.toString(16)} is not a TLS 1.2 suite we know`);
@@ -257,7 +263,7 @@ function decode(bytes: Uint8Array): ClientSession {
  * anything wrong with it is a plain Error (thrown when the connection is configured), never a
  * TLSError.
  */
-export function decodeClientSession(bytes: Uint8Array): ClientSession {
+export function decodeAnyClientSession(bytes: Uint8Array): ClientSession | ClientSession13 {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('session must be a Buffer or Uint8Array');
   if (bytes.length > MAX_SESSION_BYTES) throw new Error(`session is larger than ${MAX_SESSION_BYTES} bytes`);
   try {
@@ -267,6 +273,13 @@ export function decodeClientSession(bytes: Uint8Array): ClientSession {
     if (err instanceof TypeError) throw new Error(`malformed session: ${err.message}`);
     throw err;
   }
+}
+
+/** A TLS 1.2 session blob; a TLS 1.3 one is an Error here (decodeAnyClientSession reads both). */
+export function decodeClientSession(bytes: Uint8Array): ClientSession {
+  const s = decodeAnyClientSession(bytes);
+  if (isSession13(s)) throw new Error('a TLS 1.3 session is not a TLS 1.2 session');
+  return s;
 }
 
 // --- offering -------------------------------------------------------------------------------
@@ -296,10 +309,7 @@ export function sessionToOffer(config: ResolvedClientConfig, provider: CryptoPro
   const session = config.session;
   if (!session || config.minVersion > ProtocolVersion.TLS1_2) return undefined;
   if (session.version !== ProtocolVersion.TLS1_2 || !config.cipherSuites.includes(session.cipherSuite)) return undefined;
-  if (session.serverName !== normalizeServerName(config.serverName)) return undefined;
-  if ((session.sni === undefined) !== (config.sni === undefined) || normalizeServerName(session.sni) !== normalizeServerName(config.sni)) {
-    return undefined;
-  }
+  if (!sameServer(session, config)) return undefined;
   const now = provider.now();
   if (now >= sessionExpiresAt(session)) return undefined;
   if (config.rejectUnauthorized && (!session.authorized || now > session.leafNotAfter)) return undefined;
@@ -307,3 +317,173 @@ export function sessionToOffer(config: ResolvedClientConfig, provider: CryptoPro
   if (!byTicket && !session.sessionId.length) return undefined;
   return { session, byTicket };
 }
+
+/** The same server name (the one its certificate was checked against) and the same SNI. */
+function sameServer(session: ClientSession | ClientSession13, config: ResolvedClientConfig): boolean {
+  if (session.serverName !== normalizeServerName(config.serverName)) return false;
+  if ((session.sni === undefined) !== (config.sni === undefined) || normalizeServerName(session.sni) !== normalizeServerName(config.sni)) {
+    return false;
+  }
+  return true;
+}
+
+// --- TLS 1.3 (RFC 8446 §4.6.1, §2.2) --------------------------------------------------------
+
+/** A TLS 1.3 ticket and the PSK it stands for, with the peer identity a resumption reports. */
+export interface ClientSession13 {
+  readonly version: typeof ProtocolVersion.TLS1_3;
+  readonly cipherSuite: number;
+  /** RFC 8446 §4.6.1: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
+  readonly psk: Uint8Array;
+  /** The PSK identity to offer (opaque to us). */
+  readonly ticket: Uint8Array;
+  /** RFC 8446 §4.6.1 ticket_lifetime in seconds, at most MAX_SESSION_LIFETIME_SECONDS. */
+  readonly lifetime: number;
+  readonly ticketAgeAdd: number;
+  /** When we received the ticket (ms since the epoch, the provider's clock). */
+  readonly createdAt: number;
+  /** RFC 8446 §4.2.10 max_early_data_size; 0 when the ticket allows none. */
+  readonly maxEarlyData: number;
+  readonly serverName: string;
+  readonly sni: string | undefined;
+  readonly alpnProtocol: string | false;
+  readonly peerCertificates: Uint8Array[];
+  readonly verifiedChain: Uint8Array[];
+  readonly authorized: boolean;
+  readonly authorizationError: ClientSession['authorizationError'];
+  readonly ocsp: OcspResult | undefined;
+  readonly leafNotAfter: number;
+}
+
+/** What a connection knows of its peer when its handshake completes: a ticket adds the rest. */
+export type SessionTemplate13 = Omit<ClientSession13, 'psk' | 'ticket' | 'lifetime' | 'ticketAgeAdd' | 'createdAt' | 'maxEarlyData'>;
+
+export const isSession13 = (s: ClientSession | ClientSession13): s is ClientSession13 => s.version === ProtocolVersion.TLS1_3;
+
+/** RFC 8446 §7.1: a PSK is Hash.length bytes. */
+const MIN_PSK_LENGTH = 32;
+const MAX_PSK_LENGTH = 48;
+
+/**
+ * The TLS 1.3 session as bytes (format 1, version 0x0304):
+ *
+ *   opaque magic[2] = "hs"; uint8 format = 1; uint16 version = 0x0304; uint16 cipher_suite;
+ *   uint8 flags (authorized, SNI present); uint64 created_at_ms; uint32 lifetime;
+ *   uint32 ticket_age_add; uint32 max_early_data; uint64 leaf_not_after_ms;
+ *   opaque psk<32..48>; opaque ticket<1..2^16-1>;
+ *   opaque server_name<0..2^16-1>; opaque sni<0..2^16-1>; opaque alpn<0..255>;
+ *   ASN1Cert peer_certificates<0..2^24-1>; ASN1Cert verified_chain<0..2^24-1>;
+ *   AuthorizationError error<0..2^16-1>; OcspStatus ocsp<0..255>   (as in the TLS 1.2 format)
+ */
+export function encodeClientSession13(s: ClientSession13): Uint8Array {
+  const w = new Writer(1024);
+  w.u8(MAGIC[0]).u8(MAGIC[1]).u8(FORMAT);
+  const flags = (s.authorized ? FLAG_AUTHORIZED : 0) | (s.sni !== undefined ? FLAG_SNI : 0);
+  w.u16(s.version).u16(s.cipherSuite).u8(flags);
+  u64(w, s.createdAt);
+  w.u32(s.lifetime).u32(s.ticketAgeAdd >>> 0).u32(s.maxEarlyData >>> 0);
+  u64(w, s.leafNotAfter);
+  w.opaque8(s.psk).opaque16(s.ticket);
+  w.opaque16(utf8.encode(s.serverName)).opaque16(utf8.encode(s.sni ?? ''));
+  w.opaque8(s.alpnProtocol === false ? new Uint8Array(0) : latin1Bytes(s.alpnProtocol));
+  writeCertificates(w, s.peerCertificates);
+  writeCertificates(w, s.verifiedChain);
+  writeTail(w, s);
+  return w.finish();
+}
+
+function decode13(r: Reader): ClientSession13 {
+  const cipherSuite = r.u16('cipher_suite');
+  if (!tls13Suite(cipherSuite)) throw new Error(`session cipher suite 0x${cipherSuite.toString(16)} is not a TLS 1.3 suite we know`);
+  const flags = r.u8('flags');
+  if (flags & ~(FLAG_AUTHORIZED | FLAG_SNI)) throw new Error('malformed session: unknown flags');
+  const createdAt = readU64(r, 'created_at');
+  const lifetime = r.u32('lifetime');
+  if (lifetime === 0 || lifetime > MAX_SESSION_LIFETIME_SECONDS) throw new Error('malformed session: lifetime out of range');
+  const ticketAgeAdd = r.u32('ticket_age_add');
+  const maxEarlyData = r.u32('max_early_data');
+  const leafNotAfter = readU64(r, 'leaf_not_after');
+  const psk = r.vec8('psk', MIN_PSK_LENGTH, MAX_PSK_LENGTH).slice();
+  if (psk.length !== tls13Suite(cipherSuite)!.hashLength) throw new Error('malformed session: PSK length does not fit the suite');
+  const ticket = r.vec16('ticket', 1, MAX_TICKET_LENGTH).slice();
+  const serverName = fromUtf8.decode(r.vec16('server_name'));
+  const sniText = fromUtf8.decode(r.vec16('sni'));
+  const alpn = r.vec8('alpn');
+  const peerCertificates = readCertificates(r, 'peer_certificates', MAX_CERTIFICATE_CHAIN);
+  if (!peerCertificates.length) throw new Error('malformed session: no server certificate');
+  const verifiedChain = readCertificates(r, 'verified_chain', MAX_PATH_LENGTH);
+  const authorized = (flags & FLAG_AUTHORIZED) !== 0;
+  const authorizationError = readError(r.sub16('authorization_error'));
+  if (authorized === (authorizationError !== undefined)) throw new Error('malformed session: authorization and its error disagree');
+  const ocsp = readOcsp(r.sub8('ocsp'));
+  r.end();
+  return {
+    version: ProtocolVersion.TLS1_3,
+    cipherSuite,
+    psk,
+    ticket,
+    lifetime,
+    ticketAgeAdd,
+    createdAt,
+    maxEarlyData,
+    serverName,
+    sni: flags & FLAG_SNI ? sniText : undefined,
+    alpnProtocol: alpn.length ? latin1String(alpn) : false,
+    peerCertificates,
+    verifiedChain,
+    authorized,
+    authorizationError,
+    ocsp,
+    leafNotAfter,
+  };
+}
+
+/**
+ * RFC 8446 §4.6.1: the session a NewSessionTicket makes, or undefined for a lifetime of 0 ("the
+ * ticket should be discarded"). A lifetime over seven days is capped to seven days.
+ */
+export function session13FromTicket(
+  provider: CryptoProvider,
+  template: SessionTemplate13,
+  psk: Uint8Array,
+  nst: { ticket_lifetime: number; ticket_age_add: number; ticket: Uint8Array; extensions: { early_data?: number } },
+): ClientSession13 | undefined {
+  if (nst.ticket_lifetime === 0 || nst.ticket.length === 0 || nst.ticket.length > MAX_TICKET_LENGTH) return undefined;
+  return {
+    ...template,
+    psk,
+    ticket: nst.ticket,
+    lifetime: Math.min(nst.ticket_lifetime, MAX_SESSION_LIFETIME_SECONDS),
+    ticketAgeAdd: nst.ticket_age_add >>> 0,
+    createdAt: provider.now(),
+    maxEarlyData: nst.extensions.early_data ?? 0,
+  };
+}
+
+/** A TLS 1.3 session to offer: the PSK and its suite's hash (RFC 8446 §4.2.11). */
+export interface Session13Offer {
+  readonly session: ClientSession13;
+  readonly suite: Tls13Suite;
+}
+
+/**
+ * The configured TLS 1.3 session, if this ClientHello may offer it: TLS 1.3 is enabled, one of
+ * our TLS 1.3 suites shares its hash (RFC 8446 §4.2.11), it was made for the same server, and it
+ * has not expired (RFC 8446 §4.6.1: never beyond its lifetime).
+ */
+export function session13ToOffer(config: ResolvedClientConfig, provider: CryptoProvider): Session13Offer | undefined {
+  const session = config.session13;
+  if (!session || config.maxVersion < ProtocolVersion.TLS1_3) return undefined;
+  const hash = tls13Suite(session.cipherSuite)?.hash;
+  const suite = config.cipherSuites.map(tls13Suite).find((s) => s !== undefined && s.hash === hash);
+  if (!suite) return undefined;
+  if (!sameServer(session, config)) return undefined;
+  const now = provider.now();
+  if (now < session.createdAt || now >= session.createdAt + session.lifetime * 1000) return undefined;
+  if (config.rejectUnauthorized && (!session.authorized || now > session.leafNotAfter)) return undefined;
+  return { session, suite: tls13Suite(session.cipherSuite)! };
+}
+
+/** RFC 8446 §4.2.11.1: obfuscated_ticket_age = (age in ms + ticket_age_add) mod 2^32. */
+export const obfuscatedTicketAge = (session: ClientSession13, now: number): number =>
+  (Math.max(0, now - session.createdAt) + session.ticketAgeAdd) % 2 ** 32;

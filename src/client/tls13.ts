@@ -16,11 +16,16 @@
  *   {Finished}                         -------->
  *   [Application Data]                 <------->  [Application Data]
  *
+ * Resumption (RFC 8446 §2.2): the ClientHello carries pre_shared_key (last) for a stored ticket;
+ * a ServerHello that selects it starts the key schedule from the PSK, and {Finished} follows
+ * {EncryptedExtensions} directly (ExpectPskFinished). Tickets after the handshake are
+ * handshake/traffic.ts's.
+ *
  * Each state is named for the message it expects and carries exactly what later states need.
  * A ServerHello without supported_versions, when we offered TLS 1.2 too, hands the handshake to
  * tls12.ts (after the RFC 8446 §4.1.3 downgrade check).
  */
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual, concatBytes } from '../bytes.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 import { schemeFitsKey, schemeInfo } from '../crypto/schemes.js';
@@ -38,10 +43,12 @@ import {
   verifyFinished,
   verifyPeerCertificate,
 } from '../handshake/verify.js';
-import type { SignatureVerified } from '../handshake/verified.js';
+import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
 import { EarlySecret, exportKeyingMaterial, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
+import { encodeHandshake, encodeMessageHash } from '../wire/handshake.js';
+import { truncatedClientHello } from '../wire/extensions.js';
 import {
   AlertDescription,
   ProtocolVersion,
@@ -51,6 +58,7 @@ import {
 } from '../wire/codes.js';
 import type {
   CertificateRequest,
+  ClientHello,
   HandshakeMessage,
   HelloRetryRequest,
   ServerHello,
@@ -59,7 +67,15 @@ import type {
 import type { ResolvedClientConfig } from './config.js';
 import type { ClientState } from './state.js';
 import { type HelloParameters, buildClientHello, clientHelloEncoding, offersTls12, offersTls13 } from './hello.js';
-import { type SessionOffer, sessionToOffer } from './sessions.js';
+import {
+  type ClientSession13,
+  type SessionOffer,
+  type SessionTemplate13,
+  normalizeServerName,
+  obfuscatedTicketAge,
+  session13ToOffer,
+  sessionToOffer,
+} from './sessions.js';
 import { startTls12 } from './tls12.js';
 
 /** Everything fixed by the ServerHello. */
@@ -74,11 +90,24 @@ interface Negotiated {
   helloRetryRequest: boolean;
   /** Whether our middlebox-compatibility CCS already went out (it is sent once). */
   sentChangeCipherSpec: boolean;
+  /** RFC 8446 §2.2: the server accepted our ticket; no Certificate or CertificateVerify follows. */
+  resumed: ClientSession13 | undefined;
 }
 
 interface ServerParameters {
   alpnProtocol: string | false;
 }
+
+/**
+ * How the server proved who it is before Traffic: its certificate and CertificateVerify, or
+ * (RFC 8446 §2.2) the session whose PSK its Finished proves it holds. With the Finished
+ * (TrafficState.finished) this is what reaching Traffic requires.
+ */
+export type ServerIdentity13 =
+  | { kind: 'certificate'; certificate: CertificateVerified; signature: SignatureVerified }
+  | { kind: 'resumed'; session: ClientSession13 };
+
+export type ClientTrafficState = TrafficState & { server: ServerIdentity13 };
 
 export type Tls13ClientState =
   | {
@@ -93,9 +122,12 @@ export type Tls13ClientState =
        * signs the messages themselves, RFC 5246 §7.4.8); undefined when TLS 1.2 is not offered.
        */
       clientHello: Uint8Array | undefined;
+      /** The ClientHello as sent: a retry's PSK binder covers message_hash(it) (RFC 8446 §4.2.11.2). */
+      sent: Uint8Array;
     }
   | { kind: 'ExpectEncryptedExtensions'; n: Negotiated }
   | { kind: 'ExpectCertificateOrCertificateRequest'; n: Negotiated; server: ServerParameters }
+  | { kind: 'ExpectPskFinished'; n: Negotiated; server: ServerParameters; session: ClientSession13 }
   | { kind: 'ExpectCertificate'; n: Negotiated; server: ServerParameters; request: CertificateRequest }
   | {
       kind: 'ExpectCertificateVerify';
@@ -117,7 +149,7 @@ export type Tls13ClientState =
       signature: SignatureVerified;
       signatureScheme: number;
     }
-  | TrafficState;
+  | ClientTrafficState;
 
 type Handler<S extends Tls13ClientState> = (
   state: S,
@@ -139,6 +171,7 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
       })
     : [];
   const resumption = sessionToOffer(config, ctx.provider);
+  const psk13 = tls13 ? session13ToOffer(config, ctx.provider) : undefined;
   const hello: HelloParameters = {
     random: ctx.provider.randomBytes(32),
     // RFC 5077 §3.4: a ticket goes with a fresh session ID, which the server echoes if it resumes.
@@ -154,10 +187,11 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
         : new Uint8Array(0),
     shares,
     ...(resumption ? { resumption } : {}),
+    ...(psk13 ? { psk: { offer: psk13, obfuscatedTicketAge: obfuscatedTicketAge(psk13.session, ctx.provider.now()) } } : {}),
   };
   const transcript = new Transcript(ctx.provider);
-  const ch = buildClientHello(config, hello);
-  const raw = ctx.send(ch, () => describeHello(config, shares, resumption), clientHelloEncoding(config));
+  const ch = withBinder(buildClientHello(config, hello), hello, [], ctx, config);
+  const raw = ctx.send(ch, () => describeHello(config, shares, resumption) + (psk13 ? ' psk' : ''), clientHelloEncoding(config));
   transcript.add(raw);
   return {
     kind: 'ExpectServerHello',
@@ -166,8 +200,26 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
     retry: undefined,
     sentChangeCipherSpec: false,
     clientHello: offersTls12(config) ? raw : undefined,
+    sent: raw,
   };
 }
+
+/**
+ * RFC 8446 §4.2.11.2: the binder is the Finished computation with the binder key over the
+ * transcript through the truncated ClientHello (after a HelloRetryRequest, `before` holds
+ * message_hash and the HelloRetryRequest).
+ */
+function withBinder(ch: ClientHello, hello: HelloParameters, before: Uint8Array[], ctx: HandshakeContext, config: ResolvedClientConfig): ClientHello {
+  const offered = ch.extensions.pre_shared_key;
+  if (!hello.psk || !offered) return ch;
+  const { suite, session } = hello.psk.offer;
+  const truncated = truncatedClientHello(encodeHandshake(ch, clientHelloEncoding(config)), ch);
+  const th = ctx.provider.hash(suite.hash, concatBytes([...before, truncated]));
+  const binderKey = new EarlySecret(ctx.provider, suite, session.psk).binderKey('res');
+  const binder = finishedVerifyData(ctx.provider, suite, binderKey, th);
+  return { ...ch, extensions: { ...ch.extensions, pre_shared_key: { identities: offered.identities, binders: [binder] } } };
+}
+
 
 function describeHello(config: ResolvedClientConfig, shares: KeyShare[], resumption: SessionOffer | undefined): string {
   const parts = offersTls13(config) ? [`shares=${shares.map((s) => groupName(s.group)).join(',')}`] : ['TLS 1.2 only'];
@@ -255,9 +307,15 @@ const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHell
   const sh = expect(msg, 'server_hello', state.kind);
   const suite = checkServerHelloCommon(sh, state, config);
   ctx.settleVersion('TLSv1.3');
-  if (sh.extensions.pre_shared_key !== undefined) {
-    throw illegalParameter('server selected a PSK we did not offer');
+  const selected = sh.extensions.pre_shared_key;
+  const psk = state.hello.psk;
+  if (selected !== undefined) {
+    if (!psk) throw illegalParameter('server selected a PSK we did not offer');
+    // RFC 8446 §4.2.11: the identity must be one we offered (we offer one), the suite's hash the PSK's.
+    if (selected !== 0) throw illegalParameter('server selected a PSK identity we did not offer');
+    if (suite.hash !== psk.offer.suite.hash) throw illegalParameter('server selected a cipher suite whose hash is not the PSK\'s');
   }
+  const resumed = selected !== undefined && psk ? psk.offer.session : undefined;
   const serverShare = sh.extensions.key_share;
   if (!serverShare) throw new TLSError(AlertDescription.missing_extension, 'ServerHello has no key_share');
   const share = state.hello.shares.find((s) => s.group === serverShare.group);
@@ -267,11 +325,12 @@ const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHell
   transcript.start(suite.hash);
   transcript.add(raw);
   const shared = share.agree(serverShare.key_exchange);
-  const handshakeSecret = new EarlySecret(ctx.provider, suite).handshakeSecret(shared);
+  // RFC 8446 §7.1: a resumption starts the key schedule from the PSK.
+  const handshakeSecret = new EarlySecret(ctx.provider, suite, resumed?.psk).handshakeSecret(shared);
   const th = transcript.current();
   const clientHandshakeSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
   const serverHandshakeSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
-  ctx.describe(() => `${cipherSuiteName(suite.id)} ${groupName(share.group)}`);
+  ctx.describe(() => `${cipherSuiteName(suite.id)} ${groupName(share.group)}${resumed ? ' psk' : ''}`);
   ctx.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, clientHandshakeSecret);
   ctx.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, serverHandshakeSecret);
   ctx.setReadKeys(suite, serverHandshakeSecret, 'handshake');
@@ -288,6 +347,7 @@ const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHell
       clientRandom: state.hello.random,
       helloRetryRequest: state.retry !== undefined,
       sentChangeCipherSpec: state.sentChangeCipherSpec,
+      resumed,
     },
   };
 };
@@ -328,14 +388,21 @@ function onHelloRetryRequest(
 
   // RFC 8446 §D.4: the compatibility CCS goes immediately before the second flight.
   if (config.middleboxCompat) ctx.sendChangeCipherSpec();
-  const hello: HelloParameters = { ...state.hello, shares, ...(cookie ? { cookie } : {}) };
-  transcript.add(
-    ctx.send(
-      buildClientHello(config, hello),
-      `retry shares=${shares.map((s) => groupName(s.group)).join(',')}`,
-      clientHelloEncoding(config),
-    ),
+  // RFC 8446 §4.1.2: the retry updates the PSK's age and binder, and drops a PSK whose hash
+  // the indicated suite does not use.
+  const { psk: offered, ...kept } = state.hello;
+  const psk =
+    offered && offered.offer.suite.hash === suite.hash
+      ? { offer: offered.offer, obfuscatedTicketAge: obfuscatedTicketAge(offered.offer.session, ctx.provider.now()) }
+      : undefined;
+  const hello: HelloParameters = { ...kept, shares, ...(cookie ? { cookie } : {}), ...(psk ? { psk } : {}) };
+  const before = [encodeMessageHash(ctx.provider.hash(suite.hash, state.sent)), raw];
+  const sent = ctx.send(
+    withBinder(buildClientHello(config, hello), hello, before, ctx, config),
+    `retry shares=${shares.map((s) => groupName(s.group)).join(',')}${psk ? ' psk' : ''}`,
+    clientHelloEncoding(config),
   );
+  transcript.add(sent);
   return {
     kind: 'ExpectServerHello',
     hello,
@@ -343,6 +410,7 @@ function onHelloRetryRequest(
     retry: { cipherSuite: hrr.cipher_suite },
     sentChangeCipherSpec: config.middleboxCompat,
     clientHello: undefined,
+    sent,
   };
 }
 
@@ -374,6 +442,7 @@ const onEncryptedExtensions: Handler<Extract<Tls13ClientState, { kind: 'ExpectEn
   }
   if (alpnProtocol) ctx.describe(() => `alpn=${alpnProtocol}`);
   state.n.transcript.add(raw);
+  if (state.n.resumed) return { kind: 'ExpectPskFinished', n: state.n, server: { alpnProtocol }, session: state.n.resumed };
   return { kind: 'ExpectCertificateOrCertificateRequest', n: state.n, server: { alpnProtocol } };
 };
 
@@ -484,7 +553,84 @@ const onCertificateVerify: Handler<Extract<Tls13ClientState, { kind: 'ExpectCert
 
 const onFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
   const fin = expect(msg, 'finished', state.kind);
-  const { n } = state;
+  const info: HandshakeInfo = {
+    version: 'TLSv1.3',
+    cipherSuite: state.n.suite.id,
+    cipherSuiteName: state.n.suite.name,
+    group: state.n.group,
+    groupName: groupInfo(state.n.group)?.name ?? groupName(state.n.group),
+    signatureScheme: state.signatureScheme,
+    signatureSchemeName: schemeName(state.signatureScheme),
+    alpnProtocol: state.server.alpnProtocol,
+    serverName: config.sni,
+    peerCertificates: state.peerCertificates.map((der, i) =>
+      i === 0 ? state.certificate.leaf : safeParse(ctx, der),
+    ).filter((c) => c !== undefined),
+    verifiedChain: state.certificate.chain,
+    authorized: state.certificate.authorized,
+    authorizationError: state.certificate.error,
+    helloRetryRequest: state.n.helloRetryRequest,
+    ...(state.ocsp ? { ocsp: state.ocsp } : {}),
+  };
+  const err = state.certificate.error;
+  const template: SessionTemplate13 = {
+    version: ProtocolVersion.TLS1_3,
+    cipherSuite: state.n.suite.id,
+    serverName: normalizeServerName(config.serverName),
+    sni: config.sni,
+    alpnProtocol: state.server.alpnProtocol,
+    peerCertificates: state.peerCertificates,
+    verifiedChain: state.certificate.chain.map((c) => c.der),
+    authorized: state.certificate.authorized,
+    authorizationError: err ? { alert: err.alert, code: err.code ?? 'ERR_TLS', message: err.message } : undefined,
+    ocsp: state.ocsp,
+    leafNotAfter: state.certificate.leaf.notAfter,
+  };
+  const server: ServerIdentity13 = { kind: 'certificate', certificate: state.certificate.proof, signature: state.signature };
+  return finishHandshake(state.n, fin, raw, state.request, info, template, server, ctx, config);
+};
+
+/** RFC 8446 §2.2: a resumption's Finished; the peer identity is the session's. */
+const onPskFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectPskFinished' }>> = (state, msg, raw, ctx, config) => {
+  const fin = expect(msg, 'finished', state.kind);
+  const { session, n } = state;
+  const parse = (list: Uint8Array[]) => list.map((der) => safeParse(ctx, der)).filter((c) => c !== undefined);
+  const error = session.authorizationError;
+  const info: HandshakeInfo = {
+    version: 'TLSv1.3',
+    cipherSuite: n.suite.id,
+    cipherSuiteName: n.suite.name,
+    group: n.group,
+    groupName: groupInfo(n.group)?.name ?? groupName(n.group),
+    // No CertificateVerify in a PSK handshake.
+    signatureScheme: 0,
+    signatureSchemeName: 'none',
+    alpnProtocol: state.server.alpnProtocol,
+    serverName: config.sni,
+    peerCertificates: parse(session.peerCertificates),
+    verifiedChain: parse(session.verifiedChain),
+    authorized: session.authorized,
+    authorizationError: error ? new TLSError(error.alert, error.message, { code: error.code }) : undefined,
+    helloRetryRequest: n.helloRetryRequest,
+    resumed: true,
+    ...(session.ocsp ? { ocsp: session.ocsp } : {}),
+  };
+  const { psk: _psk, ticket: _t, lifetime: _l, ticketAgeAdd: _a, createdAt: _c, maxEarlyData: _m, ...template } = session;
+  return finishHandshake(n, fin, raw, undefined, info, { ...template, cipherSuite: n.suite.id, alpnProtocol: state.server.alpnProtocol }, { kind: 'resumed', session }, ctx, config);
+};
+
+/** The server's Finished, then ours (RFC 8446 §4.4.4); the application secrets and the resumption master secret. */
+function finishHandshake(
+  n: Negotiated,
+  fin: Extract<HandshakeMessage, { type: 'finished' }>,
+  raw: Uint8Array,
+  request: CertificateRequest | undefined,
+  info: HandshakeInfo,
+  template: SessionTemplate13,
+  server: ServerIdentity13,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientTrafficState {
   const { provider } = ctx;
   const finished = verifyFinished(provider, n.suite, n.serverHandshakeSecret, n.transcript.current(), fin);
   n.transcript.add(raw);
@@ -504,30 +650,13 @@ const onFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectFinished' }>>
   ctx.setReadKeys(n.suite, serverSecret, 'application');
 
   if (config.middleboxCompat && !n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
-  if (state.request) sendClientCertificate(state.request, n, ctx, config);
+  if (request) sendClientCertificate(request, n, ctx, config);
   const verifyData = finishedVerifyData(provider, n.suite, n.clientHandshakeSecret, n.transcript.current());
   n.transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));
   ctx.setWriteKeys(n.suite, clientSecret, 'application');
+  // RFC 8446 §7.1: resumption_master_secret covers the transcript through our Finished.
+  const resumptionMasterSecret = master.resumptionMasterSecret(n.transcript.current());
 
-  const info: HandshakeInfo = {
-    version: 'TLSv1.3',
-    cipherSuite: n.suite.id,
-    cipherSuiteName: n.suite.name,
-    group: n.group,
-    groupName: groupInfo(n.group)?.name ?? groupName(n.group),
-    signatureScheme: state.signatureScheme,
-    signatureSchemeName: schemeName(state.signatureScheme),
-    alpnProtocol: state.server.alpnProtocol,
-    serverName: config.sni,
-    peerCertificates: state.peerCertificates.map((der, i) =>
-      i === 0 ? state.certificate.leaf : safeParse(ctx, der),
-    ).filter((c) => c !== undefined),
-    verifiedChain: state.certificate.chain,
-    authorized: state.certificate.authorized,
-    authorizationError: state.certificate.error,
-    helloRetryRequest: n.helloRetryRequest,
-    ...(state.ocsp ? { ocsp: state.ocsp } : {}),
-  };
   ctx.complete(info);
   return {
     kind: 'Traffic',
@@ -537,8 +666,10 @@ const onFinished: Handler<Extract<Tls13ClientState, { kind: 'ExpectFinished' }>>
     writeSecret: clientSecret,
     keyUpdates: 0,
     finished,
+    tickets: { resumptionMasterSecret, template },
+    server,
   };
-};
+}
 
 function safeParse(ctx: HandshakeContext, der: Uint8Array) {
   try {
@@ -583,6 +714,7 @@ const handlers: { [K in Tls13ClientState['kind']]: Handler<Extract<Tls13ClientSt
   ExpectCertificate: (state, msg, raw, ctx, config) => onCertificate(state, msg, raw, ctx, config),
   ExpectCertificateVerify: onCertificateVerify,
   ExpectFinished: onFinished,
+  ExpectPskFinished: onPskFinished,
   Traffic: (state, msg, _raw, ctx) => handleTraffic(state, msg, ctx),
 };
 

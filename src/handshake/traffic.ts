@@ -2,7 +2,8 @@
 import type { Tls13Suite } from '../crypto/suites.js';
 import { TLSError, unexpectedMessage } from '../errors.js';
 import { MAX_KEY_UPDATES } from '../limits.js';
-import { nextTrafficSecret } from '../tls13/key-schedule.js';
+import { type SessionTemplate13, encodeClientSession13, session13FromTicket } from '../client/sessions.js';
+import { nextTrafficSecret, resumptionPsk } from '../tls13/key-schedule.js';
 import { AlertDescription, KeyUpdateRequest } from '../wire/codes.js';
 import type { HandshakeMessage } from '../wire/types.js';
 import type { HandshakeContext } from './context.js';
@@ -18,14 +19,25 @@ export interface TrafficState {
   keyUpdates: number;
   /** The peer's Finished was verified; (client role) its certificate and signature too. */
   finished: FinishedVerified;
+  /**
+   * Client: the resumption_master_secret (RFC 8446 §7.1, over the transcript through our
+   * Finished) and what a ticket's session records of this connection; undefined for a server.
+   */
+  tickets?: { resumptionMasterSecret: Uint8Array; template: SessionTemplate13 };
 }
 
-/** RFC 8446 §4.6.3: KeyUpdate. NewSessionTicket is accepted and (for now) not stored. */
-export function handleTraffic(state: TrafficState, msg: HandshakeMessage, ctx: HandshakeContext): TrafficState {
+/** RFC 8446 §4.6.1 NewSessionTicket (client: a 'session' event), §4.6.3 KeyUpdate. */
+export function handleTraffic<S extends TrafficState>(state: S, msg: HandshakeMessage, ctx: HandshakeContext): S {
   switch (msg.type) {
     case 'new_session_ticket':
       if (state.role !== 'client') throw unexpectedMessage('a client sent NewSessionTicket');
       ctx.describe(() => `lifetime=${msg.ticket_lifetime}s`);
+      if (state.tickets) {
+        const psk = resumptionPsk(ctx.provider, state.suite, state.tickets.resumptionMasterSecret, msg.ticket_nonce);
+        // RFC 8446 §4.6.1: a lifetime of 0 means the ticket is to be discarded.
+        const session = session13FromTicket(ctx.provider, state.tickets.template, psk, msg);
+        if (session) ctx.emit({ type: 'session', session: encodeClientSession13(session) });
+      }
       return state;
     case 'key_update': {
       if (state.keyUpdates + 1 > MAX_KEY_UPDATES) {
@@ -49,7 +61,7 @@ export function handleTraffic(state: TrafficState, msg: HandshakeMessage, ctx: H
 }
 
 /** Our own KeyUpdate (RFC 8446 §4.6.3), e.g. before a sequence number runs out. */
-export function sendKeyUpdate(state: TrafficState, ctx: HandshakeContext, requestPeer: boolean): TrafficState {
+export function sendKeyUpdate<S extends TrafficState>(state: S, ctx: HandshakeContext, requestPeer: boolean): S {
   ctx.send({
     type: 'key_update',
     request_update: requestPeer ? KeyUpdateRequest.update_requested : KeyUpdateRequest.update_not_requested,

@@ -9,7 +9,7 @@ import type { ParsedCertificate } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 import { tls12Suite } from '../crypto/suites.js';
 import { concatBytes } from '../bytes.js';
-import { decodeClientSession } from '../client/sessions.js';
+import { decodeAnyClientSession } from '../client/sessions.js';
 
 // Output up to this size is joined into one write; larger batches of records go out corked.
 const SMALL_FLIGHT = 4096;
@@ -318,7 +318,7 @@ export class TLSSocket extends Duplex {
   /** node:tls: the client's RFC 5077 session ticket, if the session has one; undefined on a server. */
   getTLSTicket(): Buffer | undefined {
     if (this.isServer || !this.session) return undefined;
-    const ticket = decodeClientSession(this.session).ticket;
+    const ticket = decodeAnyClientSession(this.session).ticket;
     return ticket ? toBuffer(ticket) : undefined;
   }
 

@@ -23,6 +23,10 @@ export const DEFAULT_SESSION_TIMEOUT = 300;
 export const MAX_SESSION_TIMEOUT = 7 * 24 * 60 * 60;
 /** Seconds between automatic ticket key rotations: 12 hours (Go rotates daily; a shorter key life bounds what a leaked key opens). */
 export const DEFAULT_TICKET_KEY_ROTATION = 12 * 60 * 60;
+/** TLS 1.3 NewSessionTickets sent after each handshake (OpenSSL's default: 2, one per parallel connection a browser opens). */
+export const DEFAULT_TLS13_TICKETS = 2;
+/** The most TLS 1.3 tickets one handshake issues (each costs a seal and a record). */
+export const MAX_TLS13_TICKETS = 16;
 
 /** A certificate chain with its private key, parsed once (DESIGN §6: never re-parse per handshake). */
 export interface CertifiedKey {
@@ -123,6 +127,16 @@ export interface ServerConfig {
    * Default: empty.
    */
   sessionIdContext?: Uint8Array;
+  /**
+   * TLS 1.3 NewSessionTickets (RFC 8446 §4.6.1) sent after each handshake when `tickets` is set,
+   * 0 to MAX_TLS13_TICKETS (default DEFAULT_TLS13_TICKETS).
+   */
+  tls13Tickets?: number;
+  /**
+   * Accept psk_ke resumption (RFC 8446 §4.2.9): no (EC)DHE, so no forward secrecy for the resumed
+   * connection. Off by default: only psk_dhe_ke resumes.
+   */
+  pskKe?: boolean;
 }
 
 export interface ResolvedClientAuth {
@@ -162,6 +176,8 @@ export interface ResolvedServerConfig {
   /** Seconds. */
   sessionTimeout: number;
   sessionIdContext: Uint8Array;
+  tls13Tickets: number;
+  pskKe: boolean;
 }
 
 /**
@@ -255,6 +271,10 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
   }
   const sessionIdContext = config.sessionIdContext ?? new Uint8Array(0);
   if (sessionIdContext.length > MAX_SESSION_CONTEXT) throw new Error(`sessionIdContext must be at most ${MAX_SESSION_CONTEXT} bytes`);
+  const tls13Tickets = config.tls13Tickets ?? DEFAULT_TLS13_TICKETS;
+  if (!Number.isInteger(tls13Tickets) || tls13Tickets < 0 || tls13Tickets > MAX_TLS13_TICKETS) {
+    throw new Error(`tls13Tickets must be an integer from 0 to ${MAX_TLS13_TICKETS}`);
+  }
   const signatureSchemes = config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES;
   const tls12SignatureSchemes = tls12Schemes(config.signatureSchemes);
   let { minVersion, maxVersion } = resolveVersions(config);
@@ -285,5 +305,7 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     tickets: config.tickets || undefined,
     sessionTimeout,
     sessionIdContext,
+    tls13Tickets,
+    pskKe: config.pskKe ?? false,
   };
 }

@@ -16,9 +16,21 @@
  *   {Certificate*}                                                            (clientAuth)
  *   {CertificateVerify*}                                                      (a non-empty Certificate)
  *   {Finished}                     -------->
+ *                                  <--------  [NewSessionTicket*]             (tickets)
  *   [Application Data]             <------->  [Application Data]
+ *
+ * Resumption with a ticket we issued, RFC 8446 §2.2 (psk_dhe_ke; psk_ke only with pskKe):
+ *
+ *   ClientHello + key_share
+ *     + pre_shared_key             -------->
+ *                                             ServerHello + pre_shared_key + key_share
+ *                                             {EncryptedExtensions}
+ *                                  <--------  {Finished}
+ *   {Finished}                     -------->
+ *                                  <--------  [NewSessionTicket*]
  */
 import { bytesEqual } from '../bytes.js';
+import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 import { schemeFitsKey, schemeInfo } from '../crypto/schemes.js';
@@ -35,26 +47,61 @@ import type { ServerState } from './state.js';
 import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
 import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { matchesHostname } from '../pki/hostname.js';
-import { EarlySecret, exportKeyingMaterial, finishedVerifyData } from '../tls13/key-schedule.js';
+import { EarlySecret, type MasterSecret, exportKeyingMaterial, finishedVerifyData, resumptionPsk } from '../tls13/key-schedule.js';
+import { type TicketState, decodeTicketState, encodeTicketState } from '../tls13/ticket.js';
+import { type StoredClient, restoreError, storedError } from '../tls12/session.js';
+import { truncatedClientHello } from '../wire/extensions.js';
 import {
   AlertDescription,
   ExtensionType,
+  HandshakeType,
   ProtocolVersion,
+  PskKeyExchangeMode,
   cipherSuiteName,
   groupName,
   isGrease,
   schemeName,
 } from '../wire/codes.js';
 import type { ClientHello, HandshakeMessage, KeyShareEntry } from '../wire/types.js';
-import type { CertifiedKey, ResolvedClientAuth, ResolvedServerConfig } from './config.js';
+import { type CertifiedKey, MAX_SESSION_TIMEOUT, type ResolvedClientAuth, type ResolvedServerConfig } from './config.js';
 import { chooseVersion } from './hello.js';
-import { startTls12 } from './tls12.js';
+import type { TicketSealer } from './tickets.js';
+import { type ResumedClient, startTls12 } from './tls12.js';
+
+/**
+ * RFC 8446 §4.2.11, §8.3: how far (ms) the client's view of a ticket's age may stray from ours
+ * (round trip, clock drift) before the PSK is declined; outside it the handshake goes on in full.
+ */
+export const TICKET_AGE_TOLERANCE = 10_000;
+/** PSK identities we try to open per ClientHello (each costs an AEAD open); later ones are ignored. */
+export const MAX_PSK_IDENTITIES_TRIED = 8;
+
+/** The peer fields of HandshakeInfo. */
+type PeerInfo = Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'>;
+
+/** What choosePsk decided: resume, or why not (for the trace); undefined when no PSK was offered. */
+type PskChoice = { resumption: Resumption } | { declined: string } | undefined;
+
+/** A PSK from one of our tickets whose binder verified (RFC 8446 §4.2.11). */
+interface Resumption {
+  psk: Uint8Array;
+  /** selected_identity. */
+  index: number;
+  /** The client identity the ticket's handshake settled. */
+  peer: PeerInfo;
+  /** psk_dhe_ke (else psk_ke: no key_share, RFC 8446 §4.2.9). */
+  dhe: boolean;
+  /** When the full handshake this resumption chain began with happened (ms). */
+  authenticated: number;
+}
 
 interface Retry {
   transcript: Transcript;
   suite: Tls13Suite;
   group: number;
   first: ClientHello;
+  /** message_hash(ClientHello1) and the HelloRetryRequest: what precedes ClientHello2 in a binder's transcript (RFC 8446 §4.2.11.2). */
+  prefix: Uint8Array[];
 }
 
 /** What the server keeps from its flight until the client's Finished. */
@@ -64,6 +111,12 @@ interface Flight {
   clientHandshakeSecret: Uint8Array;
   clientApplicationSecret: Uint8Array;
   serverApplicationSecret: Uint8Array;
+  /** For resumption_master_secret, once the client's Finished is in the transcript. */
+  master: MasterSecret;
+  /** RFC 8446 §4.2.9: the client's psk_key_exchange_modes allow one we resume with, so tickets are of use. */
+  ticketsUsable: boolean;
+  /** A resumed handshake's Resumption.authenticated; undefined for a full handshake (authenticated now). */
+  authenticated: number | undefined;
   /** What was negotiated; the client's identity is added when the handshake completes. */
   info: HandshakeInfo;
 }
@@ -88,7 +141,7 @@ export type ClientIdentity =
       received: Uint8Array[];
     };
 
-export type ServerTrafficState = TrafficState & { client: ClientIdentity };
+export type ServerTrafficState = TrafficState & { client: ClientIdentity | ResumedClient };
 
 export type Tls13ServerState =
   | { kind: 'ExpectClientHello' }
@@ -101,7 +154,7 @@ export type Tls13ServerState =
       certificate: CertificateOutcome;
       received: Uint8Array[];
     }
-  | { kind: 'ExpectFinished'; flight: Flight; client: ClientIdentity }
+  | { kind: 'ExpectFinished'; flight: Flight; client: ClientIdentity | ResumedClient }
   | ServerTrafficState;
 
 type Handler<S extends Tls13ServerState> = (
@@ -213,23 +266,29 @@ const onClientHello: Handler<Extract<Tls13ServerState, { kind: 'ExpectClientHell
   transcript.start(suite.hash);
   transcript.add(raw);
   const entry = chooseShare(ch, config, ctx);
+  const psk = choosePsk(ch, raw, suite, [], entry !== undefined, ctx, config);
+  const resumption = psk && 'resumption' in psk ? psk.resumption : undefined;
   // We accept no 0-RTT data (RFC 8446 §4.2.10): skip what the client sent under early keys.
-  if (entry) {
+  if (entry || resumption) {
     if (ch.extensions.early_data) ctx.skipEarlyData('undecryptable');
-    return serverFlight(ch, suite, entry, transcript, false, ctx, config);
+    return serverFlight(ch, suite, entry, transcript, false, psk, ctx, config);
   }
 
   const group = config.groups.find((g) => ch.extensions.supported_groups!.includes(g) && ctx.provider.supportsGroup(g));
   if (group === undefined) throw handshakeFailure('no key exchange group in common');
-  // Validate the rest now, so a hopeless ClientHello fails before a round trip.
-  chooseCertificate(ch, config);
+  // Validate the rest now, so a hopeless ClientHello fails before a round trip. One offering a
+  // PSK may omit signature_algorithms (RFC 8446 §9.2): its certificate question waits for the retry.
+  if (!ch.extensions.pre_shared_key) chooseCertificate(ch, config);
   chooseAlpn(ch, config);
 
   ctx.describe(() => `no usable share: retry with ${groupName(group)}`);
   if (ch.extensions.early_data) ctx.skipEarlyData('application_data');
+  const digest = transcript.current();
+  const messageHash = new Uint8Array(4 + digest.length);
+  messageHash.set([HandshakeType.message_hash, 0, 0, digest.length]);
+  messageHash.set(digest, 4);
   transcript.replaceWithMessageHash();
-  transcript.add(
-    ctx.send(
+  const hrr = ctx.send(
       {
         type: 'hello_retry_request',
         legacy_version: ProtocolVersion.TLS1_2,
@@ -239,11 +298,11 @@ const onClientHello: Handler<Extract<Tls13ServerState, { kind: 'ExpectClientHell
         extensions: { supported_versions: ProtocolVersion.TLS1_3, key_share: group, unknown: [] },
       },
       `${cipherSuiteName(suite.id)} group=${groupName(group)}`,
-    ),
   );
+  transcript.add(hrr);
   // RFC 8446 §D.4: the compatibility CCS follows our first handshake message.
   if (ch.legacy_session_id.length) ctx.sendChangeCipherSpec();
-  return { kind: 'ExpectClientHelloAfterRetry', retry: { transcript, suite, group, first: ch } };
+  return { kind: 'ExpectClientHelloAfterRetry', retry: { transcript, suite, group, first: ch, prefix: [messageHash, hrr] } };
 };
 
 /** RFC 8446 §4.1.2: the second ClientHello may only change what the HelloRetryRequest asked for. */
@@ -271,31 +330,208 @@ const onClientHelloAfterRetry: Handler<Extract<Tls13ServerState, { kind: 'Expect
   // RFC 8446 §4.1.2: early_data is removed from the second ClientHello.
   if (ch.extensions.early_data) throw illegalParameter('second ClientHello offers early_data');
   ctx.skipEarlyData(undefined);
+  const psk = choosePsk(ch, raw, retry.suite, retry.prefix, true, ctx, config);
   retry.transcript.add(raw);
-  return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, true, ctx, config);
+  return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, true, psk, ctx, config);
 };
+
+/**
+ * The client identity a ticket keeps, if the configuration still accepts it (as the TLS 1.2
+ * server's restorePeer, Go's checkForResumption): one made without asking for a certificate does
+ * not resume where one is asked for, one with a certificate not where none is, and a required
+ * certificate must have validated and not expired since.
+ */
+function restorePeer(client: StoredClient, now: number, provider: CryptoProvider, config: ResolvedServerConfig): PeerInfo | string {
+  const { clientAuth } = config;
+  switch (client.kind) {
+    case 'not-requested':
+      if (clientAuth) return 'made without client authentication';
+      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: undefined };
+    case 'absent':
+      if (clientAuth?.required) return 'no client certificate';
+      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: restoreError(client.error) };
+    case 'certificate': {
+      if (!clientAuth) return 'client authentication is off';
+      if (clientAuth.required && !client.authorized) return 'client certificate not authorized';
+      const parse = (der: Uint8Array) => {
+        try {
+          return provider.parseCertificate(der);
+        } catch {
+          return undefined;
+        }
+      };
+      const [leaf, ...rest] = client.received.map(parse);
+      const verifiedChain = client.verified.map(parse);
+      if (!leaf || verifiedChain.some((c) => c === undefined)) return 'client certificate does not parse';
+      if (now > leaf.notAfter) return 'client certificate expired';
+      const peerCertificates = [leaf, ...rest.filter((c) => c !== undefined)];
+      const authorizationError = client.error && restoreError(client.error);
+      return { peerCertificates, verifiedChain: verifiedChain as ParsedCertificate[], authorized: client.authorized, authorizationError };
+    }
+  }
+}
+
+/** What a ticket keeps of the client's identity, from what HandshakeInfo reports of it. */
+function storedClientOf(peer: PeerInfo, config: ResolvedServerConfig): StoredClient {
+  if (peer.peerCertificates.length) {
+    return {
+      kind: 'certificate',
+      received: peer.peerCertificates.map((c) => c.der),
+      verified: peer.verifiedChain.map((c) => c.der),
+      authorized: peer.authorized,
+      error: peer.authorizationError && storedError(peer.authorizationError),
+    };
+  }
+  if (config.clientAuth && peer.authorizationError) return { kind: 'absent', error: storedError(peer.authorizationError) };
+  return { kind: 'not-requested' };
+}
+
+/** RFC 8446 §4.2.9: whether the client offers a PSK mode we accept (without one, a ticket could never resume). */
+function resumableModes(ch: ClientHello, config: ResolvedServerConfig): boolean {
+  const modes = ch.extensions.psk_key_exchange_modes ?? [];
+  return modes.includes(PskKeyExchangeMode.psk_dhe_ke) || (config.pskKe && modes.includes(PskKeyExchangeMode.psk_ke));
+}
+
+/** A sealer that fails (it may be someone else's key service) opens nothing: the handshake goes on in full. */
+function openTicket(tickets: TicketSealer, provider: CryptoProvider, identity: Uint8Array): { state: Uint8Array } | undefined {
+  try {
+    return tickets.open(provider, identity);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RFC 8446 §4.2.11: the first offered identity that is one of our tickets, still valid, for this
+ * suite's hash and server_name, with a plausible age; its binder must then verify (else
+ * decrypt_error). Any other refusal only declines the PSK: the handshake goes on in full.
+ * `prefix`: what precedes this ClientHello in the transcript (after a HelloRetryRequest).
+ */
+function choosePsk(
+  ch: ClientHello,
+  raw: Uint8Array,
+  suite: Tls13Suite,
+  prefix: readonly Uint8Array[],
+  hasShare: boolean,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): PskChoice {
+  const offered = ch.extensions.pre_shared_key;
+  const tickets = config.tickets;
+  if (!offered || !tickets) return undefined;
+  const { provider } = ctx;
+  // RFC 8446 §4.2.9: the modes the client allows; psk_dhe_ke needs its share (else HelloRetryRequest first).
+  const modes = ch.extensions.psk_key_exchange_modes ?? [];
+  const dhe = hasShare && modes.includes(PskKeyExchangeMode.psk_dhe_ke);
+  if (!dhe && !(config.pskKe && modes.includes(PskKeyExchangeMode.psk_ke))) {
+    return { declined: modes.includes(PskKeyExchangeMode.psk_dhe_ke) ? 'psk_dhe_ke needs a key share' : 'no PSK mode we accept' };
+  }
+  let declined = 'no identity is a ticket of ours';
+  const now = provider.now();
+  const tried = Math.min(offered.identities.length, MAX_PSK_IDENTITIES_TRIED);
+  for (let i = 0; i < tried; i++) {
+    const { identity, obfuscated_ticket_age } = offered.identities[i]!;
+    const opened = openTicket(tickets, provider, identity);
+    const state = opened && decodeTicketState(opened.state);
+    if (!state) continue;
+    const peer = pskRefusal(state, obfuscated_ticket_age, ch, suite, now, provider, config);
+    if (typeof peer === 'string') {
+      declined = peer;
+      continue;
+    }
+    // RFC 8446 §4.2.11.2: the binder is a Finished over the ClientHello up to the binders.
+    const hash = provider.createHash(suite.hash);
+    for (const part of prefix) hash.update(part);
+    hash.update(truncatedClientHello(raw, ch));
+    const binderKey = new EarlySecret(provider, suite, state.psk).binderKey('res');
+    const expected = finishedVerifyData(provider, suite, binderKey, hash.peek());
+    if (!provider.equal(expected, offered.binders[i]!)) {
+      throw new TLSError(AlertDescription.decrypt_error, 'PSK binder does not verify');
+    }
+    return { resumption: { psk: state.psk, index: i, peer, dhe, authenticated: state.authenticated } };
+  }
+  return { declined };
+}
+
+/** Why a ticket of ours may not resume with this ClientHello and configuration, or the client identity it restores. */
+function pskRefusal(
+  state: TicketState,
+  obfuscatedTicketAge: number,
+  ch: ClientHello,
+  suite: Tls13Suite,
+  now: number,
+  provider: CryptoProvider,
+  config: ResolvedServerConfig,
+): PeerInfo | string {
+  // RFC 8446 §4.2.11: the PSK's hash must be the selected suite's.
+  if (tls13Suite(state.cipherSuite)?.hash !== suite.hash) return 'another hash';
+  const age = now - state.created;
+  if (age < 0 || age >= Math.min(state.lifetime, config.sessionTimeout) * 1000) return 'expired';
+  // RFC 8446 §4.6.1: a chain of resumptions ends 7 days after the handshake that authenticated the peer.
+  if (now - state.authenticated >= MAX_SESSION_TIMEOUT * 1000) return 'resumption chain too old';
+  if (!bytesEqual(state.context, config.sessionIdContext)) return 'another sessionIdContext';
+  // RFC 6066 §3: a session is bound to the name it was made for.
+  if (state.serverName !== ch.extensions.server_name) return 'another server_name';
+  // RFC 8446 §4.2.11.1: the client's age, unobfuscated, mod 2^32; §8.3: compared with ours.
+  const clientAge = (obfuscatedTicketAge - state.ticketAgeAdd) >>> 0;
+  if (Math.abs(clientAge - age) > TICKET_AGE_TOLERANCE) return 'ticket age out of the window';
+  return restorePeer(state.client, now, provider, config);
+}
+
+/** RFC 8446 §4.4.2, §4.4.3: our Certificate and CertificateVerify. */
+function sendCertificate(ch: ClientHello, certified: CertifiedKey, scheme: number, transcript: Transcript, ctx: HandshakeContext): void {
+  // RFC 8446 §4.4.2.1: the status goes in the leaf's CertificateEntry, only if the client asked.
+  // (An empty one, which selectCertificates could hand us unchecked, cannot be encoded: RFC 6066 §8.)
+  const staple = ch.extensions.status_request && certified.ocsp?.length ? certified.ocsp : undefined;
+  transcript.add(
+    ctx.send(
+      {
+        type: 'certificate',
+        certificate_request_context: new Uint8Array(0),
+        certificate_list: certified.chain.map((cert_data, i) => ({
+          cert_data,
+          extensions: i === 0 && staple ? { status_request: staple, unknown: [] } : { unknown: [] },
+        })),
+      },
+      () => `${certified.chain.length} cert(s)${staple ? ' +OCSP staple' : ''}`,
+    ),
+  );
+  const signature = certified.key.sign(scheme, certificateVerifyContent('server', transcript.current()));
+  transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
+}
 
 /** ServerHello through our Finished, in one flight. */
 function serverFlight(
   ch: ClientHello,
   suite: Tls13Suite,
-  clientShare: KeyShareEntry,
+  clientShare: KeyShareEntry | undefined,
   transcript: Transcript,
   retried: boolean,
+  psk: PskChoice,
   ctx: HandshakeContext,
   config: ResolvedServerConfig,
 ): Tls13ServerState {
   const { provider } = ctx;
-  const { certified, scheme } = chooseCertificate(ch, config);
+  const resumption = psk && 'resumption' in psk ? psk.resumption : undefined;
+  // RFC 8446 §2.2: a PSK handshake authenticates by the PSK, without a certificate.
+  const signer = resumption ? undefined : chooseCertificate(ch, config);
   const alpnProtocol = chooseAlpn(ch, config);
+  // psk_ke (RFC 8446 §4.2.9): no key exchange at all.
+  const exchange = resumption && !resumption.dhe ? undefined : clientShare;
   ctx.describe(() =>
-    [cipherSuiteName(suite.id), groupName(clientShare.group), ch.extensions.server_name && `sni=${ch.extensions.server_name}`]
+    [
+      cipherSuiteName(suite.id),
+      exchange ? groupName(exchange.group) : 'psk_ke',
+      ch.extensions.server_name && `sni=${ch.extensions.server_name}`,
+      resumption && `resumed (identity ${resumption.index})`,
+      psk && 'declined' in psk && `PSK declined (${psk.declined}): full handshake`,
+    ]
       .filter(Boolean)
       .join(' '),
   );
 
-  const share: KeyShare = provider.generateKeyShare(clientShare.group)!;
-  const shared = share.agree(clientShare.key_exchange);
+  const share: KeyShare | undefined = exchange ? provider.generateKeyShare(exchange.group)! : undefined;
+  const shared = exchange ? share!.agree(exchange.key_exchange) : undefined;
   transcript.add(
     ctx.send(
       {
@@ -307,16 +543,17 @@ function serverFlight(
         legacy_compression_method: 0,
         extensions: {
           supported_versions: ProtocolVersion.TLS1_3,
-          key_share: { group: share.group, key_exchange: share.publicKey },
+          ...(share ? { key_share: { group: share.group, key_exchange: share.publicKey } } : {}),
+          ...(resumption ? { pre_shared_key: resumption.index } : {}),
           unknown: [],
         },
       },
-      () => `${cipherSuiteName(suite.id)} ${groupName(share.group)}`,
+      () => `${cipherSuiteName(suite.id)} ${share ? groupName(share.group) : 'psk_ke'}${resumption ? ' psk' : ''}`,
     ),
   );
   if (!retried && ch.legacy_session_id.length) ctx.sendChangeCipherSpec();
 
-  const handshakeSecret = new EarlySecret(provider, suite).handshakeSecret(shared);
+  const handshakeSecret = new EarlySecret(provider, suite, resumption?.psk).handshakeSecret(shared);
   let th = transcript.current();
   const clientHandshakeSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
   const serverHandshakeSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
@@ -346,29 +583,12 @@ function serverFlight(
     ),
   );
   // RFC 8446 §4.3.2: CertificateRequest, if sent, MUST follow EncryptedExtensions.
-  const { clientAuth } = config;
+  const clientAuth = resumption ? undefined : config.clientAuth;
   if (clientAuth) {
     const names = clientAuth.request.extensions.certificate_authorities?.length;
     transcript.add(ctx.send(clientAuth.request, names ? `${names} certificate authorities` : undefined));
   }
-  // RFC 8446 §4.4.2.1: the status goes in the leaf's CertificateEntry, only if the client asked.
-  // (An empty one, which selectCertificates could hand us unchecked, cannot be encoded: RFC 6066 §8.)
-  const staple = ch.extensions.status_request && certified.ocsp?.length ? certified.ocsp : undefined;
-  transcript.add(
-    ctx.send(
-      {
-        type: 'certificate',
-        certificate_request_context: new Uint8Array(0),
-        certificate_list: certified.chain.map((cert_data, i) => ({
-          cert_data,
-          extensions: i === 0 && staple ? { status_request: staple, unknown: [] } : { unknown: [] },
-        })),
-      },
-      () => `${certified.chain.length} cert(s)${staple ? ' +OCSP staple' : ''}`,
-    ),
-  );
-  const signature = certified.key.sign(scheme, certificateVerifyContent('server', transcript.current()));
-  transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
+  if (signer) sendCertificate(ch, signer.certified, signer.scheme, transcript, ctx);
   const verifyData = finishedVerifyData(provider, suite, serverHandshakeSecret, transcript.current());
   transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));
 
@@ -392,14 +612,17 @@ function serverFlight(
     clientHandshakeSecret,
     clientApplicationSecret,
     serverApplicationSecret,
+    master,
+    authenticated: resumption?.authenticated,
+    ticketsUsable: resumableModes(ch, config),
     info: {
       version: 'TLSv1.3',
       cipherSuite: suite.id,
       cipherSuiteName: suite.name,
-      group: share.group,
-      groupName: groupInfo(share.group)?.name ?? groupName(share.group),
-      signatureScheme: scheme,
-      signatureSchemeName: schemeName(scheme),
+      group: share?.group ?? 0,
+      groupName: share ? (groupInfo(share.group)?.name ?? groupName(share.group)) : 'none',
+      signatureScheme: signer?.scheme ?? 0,
+      signatureSchemeName: signer ? schemeName(signer.scheme) : 'none',
       alpnProtocol,
       serverName: ch.extensions.server_name,
       peerCertificates: [],
@@ -407,8 +630,10 @@ function serverFlight(
       authorized: false,
       authorizationError: undefined,
       helloRetryRequest: retried,
+      ...(resumption ? { ...resumption.peer, resumed: true } : {}),
     },
   };
+  if (resumption) return { kind: 'ExpectFinished', flight, client: { kind: 'resumed', peer: resumption.peer } };
   if (clientAuth) return { kind: 'ExpectCertificate', flight, clientAuth };
   return { kind: 'ExpectFinished', flight, client: { kind: 'not-requested' } };
 }
@@ -489,10 +714,12 @@ const onCertificateVerify: Handler<Extract<Tls13ServerState, { kind: 'ExpectCert
 
 /** The client's identity as HandshakeInfo (and so TLSSocket's authorized, getPeerCertificate) reports it. */
 export function peerInfo(
-  client: ClientIdentity,
+  client: ClientIdentity | ResumedClient,
   ctx: HandshakeContext,
 ): Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'> {
   switch (client.kind) {
+    case 'resumed':
+      return client.peer;
     case 'not-requested':
       return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: undefined };
     case 'absent':
@@ -516,13 +743,67 @@ export function peerInfo(
   }
 }
 
-const onFinished: Handler<Extract<Tls13ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx) => {
+/**
+ * RFC 8446 §4.6.1: tickets for this connection, each with its own nonce (so its own PSK) and
+ * ticket_age_add. A ticket that cannot be sealed is not sent; the connection is not affected.
+ */
+function sendTickets(flight: Flight, info: HandshakeInfo, ctx: HandshakeContext, config: ResolvedServerConfig): void {
+  const { tickets, tls13Tickets } = config;
+  const { provider } = ctx;
+  const now = provider.now();
+  const authenticated = flight.authenticated ?? now;
+  // RFC 8446 §4.6.1: a chain of resumptions lasts at most 7 days from the handshake that
+  // authenticated the peer, so a resumed connection's tickets live only what is left of it.
+  const remaining = Math.floor((authenticated + MAX_SESSION_TIMEOUT * 1000 - now) / 1000);
+  const lifetime = Math.min(config.sessionTimeout, remaining);
+  // A lifetime of 0 tells the client to discard the ticket at once (RFC 8446 §4.6.1): send none.
+  // RFC 8446 §4.2.9: servers SHOULD NOT send tickets incompatible with the client's modes.
+  if (!tickets || tls13Tickets === 0 || lifetime <= 0 || !flight.ticketsUsable) return;
+  const { suite } = flight;
+  const resumptionMasterSecret = flight.master.resumptionMasterSecret(flight.transcript.current());
+  const client = storedClientOf(info, config);
+  for (let i = 0; i < tls13Tickets; i++) {
+    const nonce = Uint8Array.of(i);
+    const r = provider.randomBytes(4);
+    const ticketAgeAdd = ((r[0]! << 24) | (r[1]! << 16) | (r[2]! << 8) | r[3]!) >>> 0;
+    const state = encodeTicketState({
+      version: ProtocolVersion.TLS1_3,
+      cipherSuite: suite.id,
+      psk: resumptionPsk(provider, suite, resumptionMasterSecret, nonce),
+      ticketAgeAdd,
+      created: now,
+      authenticated,
+      lifetime,
+      context: config.sessionIdContext,
+      serverName: info.serverName,
+      alpnProtocol: info.alpnProtocol,
+      client,
+    });
+    if (!state) return;
+    let ticket: Uint8Array;
+    try {
+      ticket = tickets.seal(provider, state);
+    } catch {
+      return; // a shared key service that failed: no ticket, the connection goes on
+    }
+    // RFC 8446 §4.6.1: opaque ticket<1..2^16-1>.
+    if (ticket.length < 1 || ticket.length > 0xffff) return;
+    ctx.send(
+      { type: 'new_session_ticket', ticket_lifetime: lifetime, ticket_age_add: ticketAgeAdd, ticket_nonce: nonce, ticket, extensions: { unknown: [] } },
+      () => `lifetime=${lifetime}s`,
+    );
+  }
+}
+
+const onFinished: Handler<Extract<Tls13ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
   const fin = expect(msg, 'finished', state.kind);
   const { flight, client } = state;
   const finished = verifyFinished(ctx.provider, flight.suite, flight.clientHandshakeSecret, flight.transcript.current(), fin);
   flight.transcript.add(raw);
   ctx.setReadKeys(flight.suite, flight.clientApplicationSecret, 'application');
-  ctx.complete(client.kind === 'not-requested' ? flight.info : { ...flight.info, ...peerInfo(client, ctx) });
+  const info = client.kind === 'not-requested' ? flight.info : { ...flight.info, ...peerInfo(client, ctx) };
+  ctx.complete(info);
+  sendTickets(flight, info, ctx, config);
   return {
     kind: 'Traffic',
     role: 'server',

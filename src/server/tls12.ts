@@ -49,7 +49,7 @@
 import { bytesEqual, concatBytes } from '../bytes.js';
 import { FFDHE_GROUPS } from '../crypto/ffdhe.js';
 import { groupInfo } from '../crypto/groups.js';
-import type { CryptoProvider, KeyKind, KeyShare, ParsedCertificate, SigningKey } from '../crypto/provider.js';
+import type { KeyKind, KeyShare, SigningKey } from '../crypto/provider.js';
 import { schemeFitsKey } from '../crypto/schemes.js';
 import { type Tls12Authentication, type Tls12Suite, tls12Suite } from '../crypto/suites.js';
 import { TLSError, handshakeFailure, illegalParameter, internalError, unexpectedMessage } from '../errors.js';
@@ -71,7 +71,6 @@ import {
   decodeSession,
   ders,
   encodeSession,
-  restoreError,
   sessionLive,
   storedError,
 } from '../tls12/session.js';
@@ -94,6 +93,7 @@ import {
 } from '../wire/messages/server-key-exchange.js';
 import type { ClientHello, HandshakeKind, HandshakeMessage, MessageOf } from '../wire/types.js';
 import type { CertifiedKey, ResolvedClientAuth, ResolvedServerConfig } from './config.js';
+import { type PeerInfo, restorePeer } from './resumption.js';
 import { DOWNGRADE_TLS12_SENTINEL, certificateCandidates, chooseAlpn } from './hello.js';
 import type { ServerState } from './state.js';
 import { type ClientIdentity, peerInfo } from './tls13.js';
@@ -134,9 +134,6 @@ interface Flight {
   /** What was negotiated; the client's identity is added when the handshake completes. */
   info: HandshakeInfo;
 }
-
-/** The peer fields of HandshakeInfo. */
-type PeerInfo = Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'>;
 
 /**
  * The client's identity in a resumed session: settled by the full handshake that made the session
@@ -454,44 +451,6 @@ function resumable(
   const peer = restorePeer(session.client, now, ctx.provider, config);
   if (typeof peer === 'string') return peer;
   return { suite, peer };
-}
-
-/**
- * The client identity a session keeps, if the configuration still accepts it (as Go's
- * checkForResumption): a session made without asking for a certificate does not resume where one
- * is asked for, one with a certificate not where none is, and a required certificate must have
- * validated and not expired since. The chain is not validated again: a change of trusted CAs
- * calls for new ticket keys and an emptied cache (or another sessionIdContext).
- */
-function restorePeer(client: StoredClient, now: number, provider: CryptoProvider, config: ResolvedServerConfig): PeerInfo | string {
-  const { clientAuth } = config;
-  switch (client.kind) {
-    case 'not-requested':
-      if (clientAuth) return 'made without client authentication';
-      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: undefined };
-    case 'absent':
-      if (clientAuth?.required) return 'no client certificate';
-      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: restoreError(client.error) };
-    case 'certificate': {
-      if (!clientAuth) return 'client authentication is off';
-      if (clientAuth.required && !client.authorized) return 'client certificate not authorized';
-      const parse = (der: Uint8Array) => {
-        try {
-          return provider.parseCertificate(der);
-        } catch {
-          return undefined;
-        }
-      };
-      // As peerInfo reports a full handshake's: the leaf, then whatever else of the chain parses.
-      const [leaf, ...rest] = client.received.map(parse);
-      const verifiedChain = client.verified.map(parse);
-      if (!leaf || verifiedChain.some((c) => c === undefined)) return 'client certificate does not parse';
-      if (now > leaf.notAfter) return 'client certificate expired';
-      const peerCertificates = [leaf, ...rest.filter((c) => c !== undefined)];
-      const authorizationError = client.error && restoreError(client.error);
-      return { peerCertificates, verifiedChain: verifiedChain as ParsedCertificate[], authorized: client.authorized, authorizationError };
-    }
-  }
 }
 
 // --- the handshake, in ladder order ------------------------------------------------------------

@@ -30,7 +30,7 @@
  *                                  <--------  [NewSessionTicket*]
  */
 import { bytesEqual } from '../bytes.js';
-import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 import { schemeFitsKey, schemeInfo } from '../crypto/schemes.js';
@@ -49,7 +49,7 @@ import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
 import { matchesHostname } from '../pki/hostname.js';
 import { EarlySecret, type MasterSecret, exportKeyingMaterial, finishedVerifyData, resumptionPsk } from '../tls13/key-schedule.js';
 import { type TicketState, decodeTicketState, encodeTicketState } from '../tls13/ticket.js';
-import { type StoredClient, restoreError, storedError } from '../tls12/session.js';
+import { type StoredClient, storedError } from '../tls12/session.js';
 import { truncatedClientHello } from '../wire/extensions.js';
 import {
   AlertDescription,
@@ -64,6 +64,7 @@ import {
 } from '../wire/codes.js';
 import type { ClientHello, HandshakeMessage, KeyShareEntry } from '../wire/types.js';
 import { type CertifiedKey, MAX_SESSION_TIMEOUT, type ResolvedClientAuth, type ResolvedServerConfig } from './config.js';
+import { type PeerInfo, restorePeer } from './resumption.js';
 import { chooseVersion } from './hello.js';
 import type { TicketSealer } from './tickets.js';
 import { type ResumedClient, startTls12 } from './tls12.js';
@@ -75,9 +76,6 @@ import { type ResumedClient, startTls12 } from './tls12.js';
 export const TICKET_AGE_TOLERANCE = 10_000;
 /** PSK identities we try to open per ClientHello (each costs an AEAD open); later ones are ignored. */
 export const MAX_PSK_IDENTITIES_TRIED = 8;
-
-/** The peer fields of HandshakeInfo. */
-type PeerInfo = Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'>;
 
 /** What choosePsk decided: resume, or why not (for the trace); undefined when no PSK was offered. */
 type PskChoice = { resumption: Resumption } | { declined: string } | undefined;
@@ -334,42 +332,6 @@ const onClientHelloAfterRetry: Handler<Extract<Tls13ServerState, { kind: 'Expect
   retry.transcript.add(raw);
   return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, true, psk, ctx, config);
 };
-
-/**
- * The client identity a ticket keeps, if the configuration still accepts it (as the TLS 1.2
- * server's restorePeer, Go's checkForResumption): one made without asking for a certificate does
- * not resume where one is asked for, one with a certificate not where none is, and a required
- * certificate must have validated and not expired since.
- */
-function restorePeer(client: StoredClient, now: number, provider: CryptoProvider, config: ResolvedServerConfig): PeerInfo | string {
-  const { clientAuth } = config;
-  switch (client.kind) {
-    case 'not-requested':
-      if (clientAuth) return 'made without client authentication';
-      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: undefined };
-    case 'absent':
-      if (clientAuth?.required) return 'no client certificate';
-      return { peerCertificates: [], verifiedChain: [], authorized: false, authorizationError: restoreError(client.error) };
-    case 'certificate': {
-      if (!clientAuth) return 'client authentication is off';
-      if (clientAuth.required && !client.authorized) return 'client certificate not authorized';
-      const parse = (der: Uint8Array) => {
-        try {
-          return provider.parseCertificate(der);
-        } catch {
-          return undefined;
-        }
-      };
-      const [leaf, ...rest] = client.received.map(parse);
-      const verifiedChain = client.verified.map(parse);
-      if (!leaf || verifiedChain.some((c) => c === undefined)) return 'client certificate does not parse';
-      if (now > leaf.notAfter) return 'client certificate expired';
-      const peerCertificates = [leaf, ...rest.filter((c) => c !== undefined)];
-      const authorizationError = client.error && restoreError(client.error);
-      return { peerCertificates, verifiedChain: verifiedChain as ParsedCertificate[], authorized: client.authorized, authorizationError };
-    }
-  }
-}
 
 /** What a ticket keeps of the client's identity, from what HandshakeInfo reports of it. */
 function storedClientOf(peer: PeerInfo, config: ResolvedServerConfig): StoredClient {

@@ -149,7 +149,16 @@ function writeSession(s: SessionState): Uint8Array | undefined {
   // Names as the wire carried them, one byte per character (wire/ext/codec.ts).
   w.opaque16(latin1Bytes(s.serverName ?? ''));
   w.opaque8(latin1Bytes(s.alpnProtocol || ''));
-  const c = s.client;
+  writeClient(w, s.client);
+  const out = w.finish();
+  return out.length <= MAX_SESSION_STATE ? out : undefined;
+}
+
+/**
+ * The client identity a session keeps (shared with TLS 1.3 tickets, tls13/ticket.ts). A verified
+ * chain's certificates that the client also sent are stored as indexes into the received list.
+ */
+export function writeClient(w: Writer, c: StoredClient): void {
   switch (c.kind) {
     case 'not-requested':
       w.u8(0);
@@ -176,8 +185,6 @@ function writeSession(s: SessionState): Uint8Array | undefined {
       break;
     }
   }
-  const out = w.finish();
-  return out.length <= MAX_SESSION_STATE ? out : undefined;
 }
 
 function readError(r: Reader): StoredError {
@@ -187,7 +194,8 @@ function readError(r: Reader): StoredError {
   return { alert, code, message };
 }
 
-function readClient(r: Reader): StoredClient {
+/** Reads what writeClient wrote; throws on anything malformed (callers treat that as no session). */
+export function readClient(r: Reader): StoredClient {
   const kind = r.u8('client');
   if (kind === 0) return { kind: 'not-requested' };
   if (kind === 1) return { kind: 'absent', error: readError(r) };

@@ -149,16 +149,22 @@ export function encodeClientSession(s: ClientSession): Uint8Array {
   w.u32(s.ticketLifetimeHint);
   u64(w, s.leafNotAfter);
   w.opaque8(s.masterSecret).opaque8(s.sessionId).opaque16(s.ticket ?? new Uint8Array(0));
+  writePeer(w, s);
+  return w.finish();
+}
+
+/** What both versions keep of the server they talked to; the flags byte carries FLAG_AUTHORIZED and FLAG_SNI. */
+type PeerFields = Pick<
+  ClientSession,
+  'serverName' | 'sni' | 'alpnProtocol' | 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError' | 'ocsp'
+>;
+
+/** The fields both formats end with: names, ALPN, the server's chains, the authorization error and OCSP status. */
+function writePeer(w: Writer, s: PeerFields): void {
   w.opaque16(utf8.encode(s.serverName)).opaque16(utf8.encode(s.sni ?? ''));
   w.opaque8(s.alpnProtocol === false ? new Uint8Array(0) : latin1Bytes(s.alpnProtocol));
   writeCertificates(w, s.peerCertificates);
   writeCertificates(w, s.verifiedChain);
-  writeTail(w, s);
-  return w.finish();
-}
-
-/** The fields both formats end with: the authorization error and the OCSP status. */
-function writeTail(w: Writer, s: Pick<ClientSession, 'authorized' | 'authorizationError' | 'ocsp'>): void {
   w.vec16((e) => {
     const err = s.authorizationError;
     if (!err || s.authorized) return;
@@ -178,6 +184,30 @@ function writeTail(w: Writer, s: Pick<ClientSession, 'authorized' | 'authorizati
     if (ocsp.revocationTime !== undefined) u64(o, ocsp.revocationTime);
     if (ocsp.revocationReason !== undefined) o.u8(ocsp.revocationReason);
   });
+}
+
+/** Reads what writePeer wrote. */
+function readPeer(r: Reader, flags: number): PeerFields {
+  const serverName = fromUtf8.decode(r.vec16('server_name'));
+  const sniText = fromUtf8.decode(r.vec16('sni'));
+  const alpn = r.vec8('alpn');
+  const peerCertificates = readCertificates(r, 'peer_certificates', MAX_CERTIFICATE_CHAIN);
+  if (!peerCertificates.length) throw new Error('malformed session: no server certificate');
+  const verifiedChain = readCertificates(r, 'verified_chain', MAX_PATH_LENGTH);
+  const authorized = (flags & FLAG_AUTHORIZED) !== 0;
+  const authorizationError = readError(r.sub16('authorization_error'));
+  if (authorized === (authorizationError !== undefined)) throw new Error('malformed session: authorization and its error disagree');
+  const ocsp = readOcsp(r.sub8('ocsp'));
+  return {
+    serverName,
+    sni: flags & FLAG_SNI ? sniText : undefined,
+    alpnProtocol: alpn.length ? latin1String(alpn) : false,
+    peerCertificates,
+    verifiedChain,
+    authorized,
+    authorizationError,
+    ocsp,
+  };
 }
 
 function readOcsp(r: Reader): OcspResult | undefined {
@@ -226,16 +256,7 @@ function decode(bytes: Uint8Array): ClientSession | ClientSession13 {
   const sessionId = r.vec8('session_id', 0, MAX_SESSION_ID_LENGTH).slice();
   const ticket = r.vec16('ticket', 0, MAX_TICKET_LENGTH).slice();
   if (!sessionId.length && !ticket.length) throw new Error('malformed session: neither a session ID nor a ticket');
-  const serverName = fromUtf8.decode(r.vec16('server_name'));
-  const sniText = fromUtf8.decode(r.vec16('sni'));
-  const alpn = r.vec8('alpn');
-  const peerCertificates = readCertificates(r, 'peer_certificates', MAX_CERTIFICATE_CHAIN);
-  if (!peerCertificates.length) throw new Error('malformed session: no server certificate');
-  const verifiedChain = readCertificates(r, 'verified_chain', MAX_PATH_LENGTH);
-  const authorized = (flags & FLAG_AUTHORIZED) !== 0;
-  const authorizationError = readError(r.sub16('authorization_error'));
-  if (authorized === (authorizationError !== undefined)) throw new Error('malformed session: authorization and its error disagree');
-  const ocsp = readOcsp(r.sub8('ocsp'));
+  const peer = readPeer(r, flags);
   r.end();
   return {
     version,
@@ -246,14 +267,7 @@ function decode(bytes: Uint8Array): ClientSession | ClientSession13 {
     ticket: ticket.length ? ticket : undefined,
     ticketLifetimeHint,
     createdAt,
-    serverName,
-    sni: flags & FLAG_SNI ? sniText : undefined,
-    alpnProtocol: alpn.length ? latin1String(alpn) : false,
-    peerCertificates,
-    verifiedChain,
-    authorized,
-    authorizationError,
-    ocsp,
+    ...peer,
     leafNotAfter,
   };
 }
@@ -384,11 +398,7 @@ export function encodeClientSession13(s: ClientSession13): Uint8Array {
   w.u32(s.lifetime).u32(s.ticketAgeAdd >>> 0).u32(s.maxEarlyData >>> 0);
   u64(w, s.leafNotAfter);
   w.opaque8(s.psk).opaque16(s.ticket);
-  w.opaque16(utf8.encode(s.serverName)).opaque16(utf8.encode(s.sni ?? ''));
-  w.opaque8(s.alpnProtocol === false ? new Uint8Array(0) : latin1Bytes(s.alpnProtocol));
-  writeCertificates(w, s.peerCertificates);
-  writeCertificates(w, s.verifiedChain);
-  writeTail(w, s);
+  writePeer(w, s);
   return w.finish();
 }
 
@@ -406,16 +416,7 @@ function decode13(r: Reader): ClientSession13 {
   const psk = r.vec8('psk', MIN_PSK_LENGTH, MAX_PSK_LENGTH).slice();
   if (psk.length !== tls13Suite(cipherSuite)!.hashLength) throw new Error('malformed session: PSK length does not fit the suite');
   const ticket = r.vec16('ticket', 1, MAX_TICKET_LENGTH).slice();
-  const serverName = fromUtf8.decode(r.vec16('server_name'));
-  const sniText = fromUtf8.decode(r.vec16('sni'));
-  const alpn = r.vec8('alpn');
-  const peerCertificates = readCertificates(r, 'peer_certificates', MAX_CERTIFICATE_CHAIN);
-  if (!peerCertificates.length) throw new Error('malformed session: no server certificate');
-  const verifiedChain = readCertificates(r, 'verified_chain', MAX_PATH_LENGTH);
-  const authorized = (flags & FLAG_AUTHORIZED) !== 0;
-  const authorizationError = readError(r.sub16('authorization_error'));
-  if (authorized === (authorizationError !== undefined)) throw new Error('malformed session: authorization and its error disagree');
-  const ocsp = readOcsp(r.sub8('ocsp'));
+  const peer = readPeer(r, flags);
   r.end();
   return {
     version: ProtocolVersion.TLS1_3,
@@ -426,14 +427,7 @@ function decode13(r: Reader): ClientSession13 {
     ticketAgeAdd,
     createdAt,
     maxEarlyData,
-    serverName,
-    sni: flags & FLAG_SNI ? sniText : undefined,
-    alpnProtocol: alpn.length ? latin1String(alpn) : false,
-    peerCertificates,
-    verifiedChain,
-    authorized,
-    authorizationError,
-    ocsp,
+    ...peer,
     leafNotAfter,
   };
 }

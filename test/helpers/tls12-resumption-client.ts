@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { bytesEqual, concatBytes } from '../../src/bytes.js';
 import { Connection, type ConnectionOptions } from '../../src/connection.js';
 import type { KeyShare } from '../../src/crypto/provider.js';
-import { DEFAULT_SIGNATURE_SCHEMES } from '../../src/crypto/schemes.js';
 import { type Tls12Suite, tls12Suite } from '../../src/crypto/suites.js';
 import type { TLSError } from '../../src/errors.js';
 import type { ConnectionEvent } from '../../src/events.js';
@@ -16,7 +15,7 @@ import { clientDhe, rsaClientPremaster, rsaEncryptPremaster } from '../../src/tl
 import { keyBlock } from '../../src/tls12/keys.js';
 import { extendedMasterSecret, finishedVerifyData, masterSecret } from '../../src/tls12/prf.js';
 import { tls12Protection } from '../../src/tls12/record-protection.js';
-import { ContentType, ECPointFormat, NamedGroup, ProtocolVersion, SignatureScheme } from '../../src/wire/codes.js';
+import { ContentType, ECPointFormat, NamedGroup, ProtocolVersion } from '../../src/wire/codes.js';
 import { decodeHandshakeMessage, encodeHandshake } from '../../src/wire/handshake.js';
 import {
   encodeDheClientKeyExchange,
@@ -29,28 +28,9 @@ import { failure } from './pair.js';
 import { provider } from './pki.js';
 import { readRecords, record, splitHandshakes } from './records.js';
 
-/** What a TLS 1.2 client usually offers: ECDHE, DHE and (listed last) RSA key exchange suites. */
-export const TLS12_CLIENT_SUITES: readonly number[] = [0xc02b, 0xc02f, 0xcca9, 0xcca8, 0xc02c, 0xc030, 0x009e, 0x009c];
+import { type KeyExchangeOptions, TLS12_CLIENT_SCHEMES, TLS12_CLIENT_SUITES } from './tls12-server-client.js';
 
-/** signature_algorithms of a TLS 1.2 client: our defaults plus PKCS#1. */
-export const TLS12_CLIENT_SCHEMES: readonly number[] = [
-  ...DEFAULT_SIGNATURE_SCHEMES,
-  SignatureScheme.rsa_pkcs1_sha256,
-  SignatureScheme.rsa_pkcs1_sha384,
-];
-
-export interface KeyExchangeOptions {
-  /** ECDHE: send this point instead of ours. */
-  point?: Uint8Array;
-  /** RSA: the premaster's version bytes (RFC 5246 §7.4.7.1 requires ClientHello.client_version). */
-  premasterVersion?: number;
-  /** RSA: flip a bit of the ciphertext before sending it. */
-  corruptCiphertext?: boolean;
-  /** RSA: send the ciphertext one byte short. */
-  truncateCiphertext?: boolean;
-  /** RSA: encrypt a well-formed premaster other than the one our keys come from. */
-  otherPremaster?: boolean;
-}
+export { type KeyExchangeOptions, TLS12_CLIENT_SCHEMES, TLS12_CLIENT_SUITES };
 
 /** What a client keeps of a session to offer it again. */
 export interface ClientSession {

@@ -10,7 +10,7 @@ import { nodeProvider } from './crypto/node.js';
 import type { Tls13Suite } from './crypto/suites.js';
 import { TLSError, asTLSError, unexpectedMessage } from './errors.js';
 import type { ConnectionEvent, HandshakeInfo } from './events.js';
-import { CHANGE_CIPHER_SPEC, type Exporter, type HandshakeContext, type Tls12Input } from './handshake/context.js';
+import { CHANGE_CIPHER_SPEC, type Exporter, type HandshakeContext, type KeyPhase, type Tls12Input } from './handshake/context.js';
 import { sendKeyUpdate } from './handshake/traffic.js';
 import { type KeyLogLabel, keyLogLine } from './keylog.js';
 import { MAX_CHANGE_CIPHER_SPEC, MAX_REJECTED_EARLY_DATA, MAX_WARNING_ALERTS } from './limits.js';
@@ -68,6 +68,10 @@ export class Connection {
   private changeCipherSpecs = 0;
   private warningAlerts = 0;
   private earlyDataSkip: { mode: 'application_data' | 'undecryptable'; skipped: number } | undefined;
+  /** Server: bytes of 0-RTT data still acceptable (RFC 8446 §4.2.10 max_early_data_size); undefined when none is. */
+  private earlyDataAllowance: number | undefined;
+  /** Client: the 0-RTT data sent, to send again if the server rejects it. */
+  private earlyDataSent: Uint8Array | undefined;
   /** RFC 8449: the record_size_limit we advertised, once the peer agreed to it. */
   private receiveRecordLimit: number | undefined;
   /** Until our first flush, a client's records hold its initial ClientHello. */
@@ -102,6 +106,8 @@ export class Connection {
     conn.guard(() => {
       conn.machine.state = startClient(conn.context, resolved);
     });
+    // 0-RTT data no ticket could carry is ordinary data after the handshake.
+    if (resolved.earlyData.length && !conn.earlyDataSent) conn.pendingApplicationData.push(resolved.earlyData);
     return conn;
   }
 
@@ -275,7 +281,10 @@ export class Connection {
       }
     }
     skip.skipped += record.fragment.length;
-    if (skip.skipped > MAX_REJECTED_EARLY_DATA) {
+    const m = this.machine;
+    // Per record: the type byte and tag around up to 2^14 bytes of data.
+    const configured = m.role === 'server' ? m.config.maxEarlyData + Math.ceil(m.config.maxEarlyData / 2 ** 14 + 1) * (1 + AEAD_TAG_LENGTH) : 0;
+    if (skip.skipped > Math.max(MAX_REJECTED_EARLY_DATA, configured)) {
       throw new TLSError(AlertDescription.unexpected_message, 'too much rejected early data');
     }
     return undefined;
@@ -350,13 +359,24 @@ export class Connection {
   }
 
   private onApplicationData(content: Uint8Array): void {
-    if (!this.info) throw unexpectedMessage('application data before the handshake completed');
+    if (!this.info) {
+      if (this.readProtection === 'early' && this.earlyDataAllowance !== undefined) return this.onEarlyData(content);
+      throw unexpectedMessage('application data before the handshake completed');
+    }
     const state = this.machine.state;
     if (state.kind === 'Traffic' && 'keyUpdates' in state) state.keyUpdates = 0;
     if (this.traceLevel === 'all') {
       this.trace({ direction: 'received', kind: 'application_data', name: 'ApplicationData', size: content.length, protection: 'application' });
     }
     if (content.length) this.events.push({ type: 'data', data: content });
+  }
+
+  /** RFC 8446 §4.2.10: accepted 0-RTT data, bounded by the max_early_data_size we advertised. */
+  private onEarlyData(content: Uint8Array): void {
+    this.earlyDataAllowance! -= content.length;
+    if (this.earlyDataAllowance! < 0) throw unexpectedMessage('early data exceeds max_early_data_size');
+    this.trace({ direction: 'received', kind: 'application_data', name: 'EarlyData', size: content.length, protection: 'early' });
+    if (content.length) this.events.push({ type: 'early-data', data: content });
   }
 
   // --- sending -----------------------------------------------------------------------------
@@ -441,19 +461,35 @@ export class Connection {
       this.output.push(CHANGE_CIPHER_SPEC_RECORD);
       this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext' });
     },
-    setReadKeys: (suite: Tls13Suite, secret: Uint8Array, phase) => {
+    setReadKeys: (suite: Tls13Suite, secret: Uint8Array, phase: KeyPhase) => {
       const { key, iv } = trafficKeys(this.provider, suite, secret);
       this.records.setReadKeys(suite, key, iv);
       this.readProtection = phase;
+      if (phase !== 'early') this.earlyDataAllowance = undefined;
       this.readKeysChanged = true;
       // Certificates arrive under handshake keys, never before.
       this.joiner.allowLargeCertificates();
     },
-    setWriteKeys: (suite: Tls13Suite, secret: Uint8Array, phase) => {
+    setWriteKeys: (suite: Tls13Suite, secret: Uint8Array, phase: KeyPhase) => {
       this.flushHandshake();
       const { key, iv } = trafficKeys(this.provider, suite, secret);
       this.records.setWriteKeys(suite, key, iv);
       this.writeProtection = phase;
+    },
+    clearWriteKeys: () => {
+      this.flushHandshake();
+      this.records.clearWriteKeys();
+      this.writeProtection = 'plaintext';
+    },
+    sendEarlyData: (data, later) => {
+      this.flushHandshake();
+      this.trace({ direction: 'sent', kind: 'application_data', name: 'EarlyData', size: data.length, protection: this.writeProtection });
+      for (const record of this.records.encode(ContentType.application_data, data)) this.output.push(record);
+      this.earlyDataSent = data;
+      if (later?.length) this.pendingApplicationData.unshift(later);
+    },
+    acceptEarlyData: (limit) => {
+      this.earlyDataAllowance = limit;
     },
     setRecordSizeLimit: (peer: number, own: number) => {
       this.records.setRecordSizeLimit(peer);
@@ -479,6 +515,9 @@ export class Connection {
       this.events.push({ type: 'handshake-complete', info });
       const pending = this.pendingApplicationData;
       this.pendingApplicationData = [];
+      // RFC 8446 §4.2.10: rejected 0-RTT data is lost to the server; it goes again, first.
+      if (info.earlyData === 'rejected' && this.earlyDataSent) pending.unshift(this.earlyDataSent);
+      this.earlyDataSent = undefined;
       for (const data of pending) this.sendApplicationData(data);
     },
     emit: (event) => {

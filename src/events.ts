@@ -38,6 +38,11 @@ export interface HandshakeInfo {
    * when none was stapled or it could not be checked against an issuer.
    */
   ocsp?: OcspResult;
+  /**
+   * 0-RTT (RFC 8446 §4.2.10), when the client offered it: 'accepted' (the server read it as early
+   * data) or 'rejected' (skipped by the server; a client sent it again after the handshake).
+   */
+  earlyData?: 'accepted' | 'rejected';
 }
 
 export type ConnectionEvent =
@@ -48,6 +53,11 @@ export type ConnectionEvent =
    */
   | { type: 'session'; session: Uint8Array }
   | { type: 'data'; data: Uint8Array }
+  /**
+   * Server: 0-RTT application data (RFC 8446 §2.3), before the handshake completes. Unlike 'data',
+   * an attacker can replay it (RFC 8446 §8): act on it only if repeating it is harmless.
+   */
+  | { type: 'early-data'; data: Uint8Array }
   | { type: 'key-update'; direction: 'read' | 'write' }
   | { type: 'peer-closed' }
   | { type: 'failed'; error: TLSError }

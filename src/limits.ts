@@ -16,8 +16,8 @@ export const MAX_EMPTY_RECORDS = 32;
 /** Warning alerts in a row (RFC 8446 has none but user_canceled; TLS 1.2 peers send them). */
 export const MAX_WARNING_ALERTS = 4;
 /**
- * Bytes of rejected 0-RTT data a server skips (RFC 8446 §4.2.10: "up to the configured
- * max_early_data_size"; we accept no early data, so this is only how much we tolerate).
+ * Bytes of rejected 0-RTT records a server skips (RFC 8446 §4.2.10: "up to the configured
+ * max_early_data_size"): this, or the configured maxEarlyData plus record overhead if larger.
  */
 export const MAX_REJECTED_EARLY_DATA = 64 * 1024;
 /** KeyUpdates received without application data in between. */

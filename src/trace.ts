@@ -14,7 +14,7 @@ export interface TraceEvent {
   /** provider.now() when it was sent or received, in ms. */
   time: number;
   /** Which keys protected it on the wire. */
-  protection: 'plaintext' | 'handshake' | 'application';
+  protection: 'plaintext' | 'early' | 'handshake' | 'application';
   /** A one-line summary of interesting fields (suite, group, names…). */
   detail?: string;
 }

@@ -96,6 +96,15 @@ export interface ClientConfig {
    * and resume by ticket (default true). False resumes by session ID only.
    */
   tickets?: boolean;
+  /**
+   * 0-RTT (RFC 8446 §2.3): application data to send in the first flight, under keys from the TLS
+   * 1.3 `session`, when its ticket allows early data (max_early_data_size), its cipher suite is
+   * offered and its ALPN protocol is among ours. What exceeds max_early_data_size, and all of it
+   * if the server rejects early data, is sent after the handshake (HandshakeInfo.earlyData tells
+   * which happened). The server may see 0-RTT data twice if an attacker replays it (RFC 8446 §8):
+   * send only requests that are safe to repeat.
+   */
+  earlyData?: Uint8Array;
 }
 
 export interface ResolvedClientConfig {
@@ -123,6 +132,8 @@ export interface ResolvedClientConfig {
   /** The decoded `session` when it is a TLS 1.3 ticket; session13ToOffer decides whether to offer it. */
   session13: ClientSession13 | undefined;
   tickets: boolean;
+  /** Empty: no 0-RTT. */
+  earlyData: Uint8Array;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -207,6 +218,7 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     requestOCSP: config.requestOCSP ?? true,
     ...resolveSession(config.session),
     tickets: config.tickets ?? true,
+    earlyData: config.earlyData ?? new Uint8Array(0),
   };
 }
 

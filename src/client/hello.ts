@@ -25,6 +25,8 @@ export interface HelloParameters {
    * ClientHello; buildClientHello writes a zero binder, which the sender replaces.
    */
   psk?: { offer: Session13Offer; obfuscatedTicketAge: number };
+  /** RFC 8446 §4.2.10: early_data, in the first ClientHello only (§4.1.2). */
+  earlyData?: boolean;
 }
 
 export const offersTls13 = (config: ResolvedClientConfig): boolean => config.maxVersion >= ProtocolVersion.TLS1_3;
@@ -80,6 +82,7 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
           }
         : {}),
       ...(config.recordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
+      ...(tls13 && params.psk && params.earlyData ? { early_data: true as const } : {}),
       unknown: config.helloExtensions.extra.map((e) => ({ type: e.type, data: e.data })),
       ...(tls13 && params.psk
         ? {

@@ -21,6 +21,17 @@
  * {EncryptedExtensions} directly (ExpectPskFinished). Tickets after the handshake are
  * handshake/traffic.ts's.
  *
+ * 0-RTT (RFC 8446 §2.3): with `earlyData` and a ticket that allows it, the application data
+ * follows the ClientHello under the early keys; EncryptedExtensions says whether the server read
+ * it. If it did, EndOfEarlyData closes it before our Finished; if not, it goes again afterwards.
+ *
+ *   ClientHello + early_data + key_share + pre_shared_key
+ *   [ChangeCipherSpec] (Application Data*)   -------->
+ *                                                 ServerHello + pre_shared_key + key_share
+ *                                                 {EncryptedExtensions + early_data}
+ *                                      <--------  {Finished}
+ *   (EndOfEarlyData) {Finished}        -------->
+ *
  * Each state is named for the message it expects and carries exactly what later states need.
  * A ServerHello without supported_versions, when we offered TLS 1.2 too, hands the handshake to
  * tls12.ts (after the RFC 8446 §4.1.3 downgrade check).
@@ -69,6 +80,7 @@ import type { ClientState } from './state.js';
 import { type HelloParameters, buildClientHello, clientHelloEncoding, offersTls12, offersTls13 } from './hello.js';
 import {
   type ClientSession13,
+  type Session13Offer,
   type SessionOffer,
   type SessionTemplate13,
   normalizeServerName,
@@ -92,6 +104,11 @@ interface Negotiated {
   sentChangeCipherSpec: boolean;
   /** RFC 8446 §2.2: the server accepted our ticket; no Certificate or CertificateVerify follows. */
   resumed: ClientSession13 | undefined;
+  /**
+   * Our 0-RTT data, if we sent any: 'pending' until EncryptedExtensions says (our writes stay
+   * under the early keys meanwhile), then 'accepted' or 'rejected'.
+   */
+  early: 'pending' | 'accepted' | 'rejected' | undefined;
 }
 
 interface ServerParameters {
@@ -124,6 +141,8 @@ export type Tls13ClientState =
       clientHello: Uint8Array | undefined;
       /** The ClientHello as sent: a retry's PSK binder covers message_hash(it) (RFC 8446 §4.2.11.2). */
       sent: Uint8Array;
+      /** 0-RTT data followed the first ClientHello. */
+      earlyData: boolean;
     }
   | { kind: 'ExpectEncryptedExtensions'; n: Negotiated }
   | { kind: 'ExpectCertificateOrCertificateRequest'; n: Negotiated; server: ServerParameters }
@@ -172,6 +191,7 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
     : [];
   const resumption = sessionToOffer(config, ctx.provider);
   const psk13 = tls13 ? session13ToOffer(config, ctx.provider) : undefined;
+  const earlyData = psk13 !== undefined && offersEarlyData(psk13, config);
   const hello: HelloParameters = {
     random: ctx.provider.randomBytes(32),
     // RFC 5077 §3.4: a ticket goes with a fresh session ID, which the server echoes if it resumes.
@@ -188,20 +208,58 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
     shares,
     ...(resumption ? { resumption } : {}),
     ...(psk13 ? { psk: { offer: psk13, obfuscatedTicketAge: obfuscatedTicketAge(psk13.session, ctx.provider.now()) } } : {}),
+    ...(earlyData ? { earlyData } : {}),
   };
   const transcript = new Transcript(ctx.provider);
   const ch = withBinder(buildClientHello(config, hello), hello, [], ctx, config);
-  const raw = ctx.send(ch, () => describeHello(config, shares, resumption) + (psk13 ? ' psk' : ''), clientHelloEncoding(config));
+  const raw = ctx.send(
+    ch,
+    () => describeHello(config, shares, resumption) + (psk13 ? ' psk' : '') + (earlyData ? ' early_data' : ''),
+    clientHelloEncoding(config),
+  );
   transcript.add(raw);
+  if (earlyData) sendEarlyData(psk13!, raw, hello.random, ctx, config);
   return {
     kind: 'ExpectServerHello',
     hello,
     transcript,
     retry: undefined,
-    sentChangeCipherSpec: false,
+    sentChangeCipherSpec: earlyData && config.middleboxCompat,
     clientHello: offersTls12(config) ? raw : undefined,
     sent: raw,
+    earlyData,
   };
+}
+
+/**
+ * RFC 8446 §4.2.10: 0-RTT only on a ticket that allows it, with its own cipher suite offered and
+ * its ALPN protocol among ours (the server refuses early data under any other).
+ */
+function offersEarlyData(offer: Session13Offer, config: ResolvedClientConfig): boolean {
+  const { session } = offer;
+  return (
+    config.earlyData.length > 0 &&
+    session.maxEarlyData > 0 &&
+    config.cipherSuites.includes(session.cipherSuite) &&
+    (session.alpnProtocol === false || config.alpnProtocols.includes(session.alpnProtocol))
+  );
+}
+
+/**
+ * RFC 8446 §2.3, §7.1: the early data right after the ClientHello, under
+ * client_early_traffic_secret = Derive-Secret(PSK's Early Secret, "c e traffic", ClientHello).
+ * RFC 8446 §D.4: the compatibility CCS comes before it (so, before any protected record).
+ */
+function sendEarlyData(offer: Session13Offer, clientHello: Uint8Array, random: Uint8Array, ctx: HandshakeContext, config: ResolvedClientConfig): void {
+  const { provider } = ctx;
+  const { session, suite } = offer;
+  if (config.middleboxCompat) ctx.sendChangeCipherSpec();
+  const secret = new EarlySecret(provider, suite, session.psk).clientEarlyTrafficSecret(provider.hash(suite.hash, clientHello));
+  ctx.keylog('CLIENT_EARLY_TRAFFIC_SECRET', random, secret);
+  ctx.setWriteKeys(suite, secret, 'early');
+  const data = config.earlyData;
+  const max = session.maxEarlyData;
+  ctx.sendEarlyData(data.length > max ? data.subarray(0, max) : data, data.length > max ? data.subarray(max) : undefined);
 }
 
 /**
@@ -334,7 +392,10 @@ const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHell
   ctx.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, clientHandshakeSecret);
   ctx.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', state.hello.random, serverHandshakeSecret);
   ctx.setReadKeys(suite, serverHandshakeSecret, 'handshake');
-  ctx.setWriteKeys(suite, clientHandshakeSecret, 'handshake');
+  // RFC 8446 §4.2.10: only a server that took our PSK without a retry can have read our 0-RTT
+  // data; until its EncryptedExtensions says, we stay on the early keys (EndOfEarlyData needs them).
+  const early = !state.earlyData ? undefined : resumed && !state.retry ? 'pending' : 'rejected';
+  if (early !== 'pending') ctx.setWriteKeys(suite, clientHandshakeSecret, 'handshake');
   return {
     kind: 'ExpectEncryptedExtensions',
     n: {
@@ -348,6 +409,7 @@ const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHell
       helloRetryRequest: state.retry !== undefined,
       sentChangeCipherSpec: state.sentChangeCipherSpec,
       resumed,
+      early,
     },
   };
 };
@@ -386,11 +448,14 @@ function onHelloRetryRequest(
   transcript.replaceWithMessageHash();
   transcript.add(raw);
 
-  // RFC 8446 §D.4: the compatibility CCS goes immediately before the second flight.
-  if (config.middleboxCompat) ctx.sendChangeCipherSpec();
+  // RFC 8446 §D.4: the compatibility CCS goes immediately before the second flight (unless it
+  // already preceded our early data).
+  if (config.middleboxCompat && !state.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
+  // RFC 8446 §4.1.2: the second ClientHello goes in plaintext, without early_data; our 0-RTT data is lost.
+  if (state.earlyData) ctx.clearWriteKeys();
   // RFC 8446 §4.1.2: the retry updates the PSK's age and binder, and drops a PSK whose hash
   // the indicated suite does not use.
-  const { psk: offered, ...kept } = state.hello;
+  const { psk: offered, earlyData: _early, ...kept } = state.hello;
   const psk =
     offered && offered.offer.suite.hash === suite.hash
       ? { offer: offered.offer, obfuscatedTicketAge: obfuscatedTicketAge(offered.offer.session, ctx.provider.now()) }
@@ -411,6 +476,7 @@ function onHelloRetryRequest(
     sentChangeCipherSpec: config.middleboxCompat,
     clientHello: undefined,
     sent,
+    earlyData: state.earlyData,
   };
 }
 
@@ -427,7 +493,8 @@ const onEncryptedExtensions: Handler<Extract<Tls13ClientState, { kind: 'ExpectEn
     new TLSError(AlertDescription.unsupported_extension, `server sent ${what} we did not offer`);
   if (x.unknown.length) throw unsolicited('an extension');
   if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
-  if (x.early_data) throw unsolicited('early_data');
+  const { n } = state;
+  if (x.early_data && n.early !== 'pending') throw unsolicited('early_data');
   if (x.record_size_limit !== undefined) {
     if (config.recordSizeLimit === undefined) throw unsolicited('record_size_limit');
     // RFC 8449 §4: our records to the server honour its limit (values below 64 failed decoding).
@@ -440,7 +507,20 @@ const onEncryptedExtensions: Handler<Extract<Tls13ClientState, { kind: 'ExpectEn
     if (!config.alpnProtocols.includes(x.alpn)) throw illegalParameter('server selected an ALPN protocol we did not offer');
     alpnProtocol = x.alpn;
   }
-  if (alpnProtocol) ctx.describe(() => `alpn=${alpnProtocol}`);
+  if (n.early === 'pending') {
+    if (x.early_data) {
+      // RFC 8446 §4.2.10: early data is accepted only under the ticket's own suite and protocol.
+      if (n.suite.id !== n.resumed!.cipherSuite) throw illegalParameter('server accepted early data under another cipher suite');
+      if (alpnProtocol !== n.resumed!.alpnProtocol) throw illegalParameter('server accepted early data under another ALPN protocol');
+      n.early = 'accepted';
+    } else {
+      n.early = 'rejected';
+      ctx.setWriteKeys(n.suite, n.clientHandshakeSecret, 'handshake');
+    }
+  }
+  if (alpnProtocol || n.early) {
+    ctx.describe(() => [alpnProtocol && `alpn=${alpnProtocol}`, n.early && `early data ${n.early}`].filter(Boolean).join(' '));
+  }
   state.n.transcript.add(raw);
   if (state.n.resumed) return { kind: 'ExpectPskFinished', n: state.n, server: { alpnProtocol }, session: state.n.resumed };
   return { kind: 'ExpectCertificateOrCertificateRequest', n: state.n, server: { alpnProtocol } };
@@ -649,6 +729,11 @@ function finishHandshake(
   );
   ctx.setReadKeys(n.suite, serverSecret, 'application');
 
+  // RFC 8446 §4.5: accepted early data ends, under the early keys, before our second flight.
+  if (n.early === 'accepted') {
+    n.transcript.add(ctx.send({ type: 'end_of_early_data' }));
+    ctx.setWriteKeys(n.suite, n.clientHandshakeSecret, 'handshake');
+  }
   if (config.middleboxCompat && !n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
   if (request) sendClientCertificate(request, n, ctx, config);
   const verifyData = finishedVerifyData(provider, n.suite, n.clientHandshakeSecret, n.transcript.current());
@@ -657,7 +742,7 @@ function finishHandshake(
   // RFC 8446 §7.1: resumption_master_secret covers the transcript through our Finished.
   const resumptionMasterSecret = master.resumptionMasterSecret(n.transcript.current());
 
-  ctx.complete(info);
+  ctx.complete(n.early ? { ...info, earlyData: n.early === 'accepted' ? 'accepted' : 'rejected' } : info);
   return {
     kind: 'Traffic',
     role: 'client',

@@ -29,6 +29,9 @@ export type Tls12Input = HandshakeMessage | ChangeCipherSpecSignal;
  */
 export type Detail = string | (() => string);
 
+/** Which keys protect records: 0-RTT, handshake or application traffic keys (RFC 8446 §7.3). */
+export type KeyPhase = 'early' | 'handshake' | 'application';
+
 /** What a state machine may do to its connection. The Connection implements it. */
 export interface HandshakeContext {
   readonly provider: CryptoProvider;
@@ -36,8 +39,21 @@ export interface HandshakeContext {
   send(msg: HandshakeMessage, detail?: Detail, options?: HandshakeEncodeOptions): Uint8Array;
   /** RFC 8446 §D.4 middlebox-compatibility change_cipher_spec (always plaintext). */
   sendChangeCipherSpec(): void;
-  setReadKeys(suite: Tls13Suite, secret: Uint8Array, phase: 'handshake' | 'application'): void;
-  setWriteKeys(suite: Tls13Suite, secret: Uint8Array, phase: 'handshake' | 'application'): void;
+  setReadKeys(suite: Tls13Suite, secret: Uint8Array, phase: KeyPhase): void;
+  setWriteKeys(suite: Tls13Suite, secret: Uint8Array, phase: KeyPhase): void;
+  /** Client: back to plaintext writes, for a ClientHello after HelloRetryRequest when early keys were set. */
+  clearWriteKeys(): void;
+  /**
+   * Client, RFC 8446 §2.3: `data` as 0-RTT application data under the early write keys, right
+   * after the ClientHello. `later` (what did not fit max_early_data_size) is sent after the
+   * handshake, and so is `data` again if HandshakeInfo.earlyData ends 'rejected'.
+   */
+  sendEarlyData(data: Uint8Array, later: Uint8Array | undefined): void;
+  /**
+   * Server, RFC 8446 §4.2.10: application data under the early read keys is accepted, up to
+   * `limit` bytes in all (more is unexpected_message), as 'early-data' events.
+   */
+  acceptEarlyData(limit: number): void;
   /**
    * RFC 8449 §4: both sides sent record_size_limit. Protected records we send carry at most
    * `peer` bytes of TLSInnerPlaintext; a received one longer than `own` is record_overflow.

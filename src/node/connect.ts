@@ -20,6 +20,13 @@ export interface ConnectOptions extends CommonOptions {
    * (TLS 1.2). Offered only to the same servername; anything but such a session throws here.
    */
   session?: Buffer | Uint8Array;
+  /**
+   * 0-RTT (RFC 8446 §2.3; no node:tls equivalent): bytes sent with the ClientHello when `session`
+   * is a TLS 1.3 ticket that allows early data, else, or when the server rejects them, right after
+   * the handshake. `earlyDataStatus` tells which happened. Early data can be replayed by an
+   * attacker: send only requests that are safe to repeat (RFC 8470).
+   */
+  earlyData?: Buffer | Uint8Array;
 }
 
 /**
@@ -50,6 +57,7 @@ export function connect(
   // socket is opened.
   let wantsKeylog = (): boolean => false;
   const conn = Connection.client(config, { provider, trace: options.trace ?? 'handshake', keylog: () => wantsKeylog() });
+
   const socket: Duplex = options.socket ?? netConnect({ host, port: options.port ?? 443 });
   if (options.timeout) (socket as Socket).setTimeout?.(options.timeout);
   const tls = new TLSSocket(socket, { isServer: false, ...(options.session ? { session: options.session } : {}) });

@@ -164,7 +164,7 @@ export function makeVerifier(trust: TrustStore, provider: CryptoProvider, pins?:
 }
 
 export function clientConfigFrom(
-  options: CommonOptions & { servername?: string; host?: string; session?: Uint8Array },
+  options: CommonOptions & { servername?: string; host?: string; session?: Uint8Array; earlyData?: Uint8Array },
   provider: CryptoProvider,
 ): ClientConfig {
   const versions = checkVersions(options);
@@ -189,6 +189,7 @@ export function clientConfigFrom(
     ...(options.requestOCSP !== undefined ? { requestOCSP: options.requestOCSP } : {}),
     // node:tls `session`: a Buffer from 'session' or getSession(), checked when the config resolves.
     ...(options.session != null ? { session: options.session } : {}),
+    ...(options.earlyData?.length ? { earlyData: options.earlyData } : {}),
   };
 }
 

@@ -40,6 +40,11 @@ export class TLSSocket extends Duplex {
   servername: string | false | undefined = undefined;
   /** What the handshake negotiated, once it completes (handshake's own addition). */
   handshakeInfo: HandshakeInfo | undefined;
+  /**
+   * Server: how many bytes at the start of the readable stream arrived as 0-RTT data (RFC 8446
+   * §2.3), which an attacker can replay (RFC 8446 §8). They are also emitted as 'earlyData'.
+   */
+  earlyDataBytes = 0;
 
   private conn: Connection | undefined;
   private pendingInput: Buffer[] = [];
@@ -125,6 +130,11 @@ export class TLSSocket extends Duplex {
     for (const event of events) {
       switch (event.type) {
         case 'data':
+          if (!this.push(Buffer.from(event.data.buffer, event.data.byteOffset, event.data.length))) this.socket.pause();
+          break;
+        case 'early-data':
+          this.earlyDataBytes += event.data.length;
+          this.emit('earlyData', toBuffer(event.data));
           if (!this.push(Buffer.from(event.data.buffer, event.data.byteOffset, event.data.length))) this.socket.pause();
           break;
         case 'handshake-complete':
@@ -300,6 +310,15 @@ export class TLSSocket extends Duplex {
 
   getPeerX509Certificate(): ParsedCertificate | undefined {
     return this.handshakeInfo?.peerCertificates[0];
+  }
+
+  /**
+   * 0-RTT (handshake's own addition): 'accepted' when the server read the client's early data,
+   * 'rejected' when it did not (a client then sent it after the handshake), 'none' when none was
+   * offered or the handshake has not settled it yet.
+   */
+  get earlyDataStatus(): 'accepted' | 'rejected' | 'none' {
+    return this.handshakeInfo?.earlyData ?? (this.earlyDataBytes > 0 ? 'accepted' : 'none');
   }
 
   /** node:tls: whether the handshake resumed an earlier session (TLS 1.2 session ID or ticket). */

@@ -9,6 +9,7 @@ import type { CertificateRequest, CertificateRequest12 } from '../wire/types.js'
 import { MAX_INNER_PLAINTEXT } from '../record/protection.js';
 import { MIN_RECORD_SIZE_LIMIT } from '../record/record-layer.js';
 import { MAX_SESSION_CONTEXT } from '../tls12/session.js';
+import type { ReplayGuard } from './anti-replay.js';
 import type { SessionStore } from './session-cache.js';
 import type { TicketSealer } from './tickets.js';
 
@@ -137,6 +138,19 @@ export interface ServerConfig {
    * connection. Off by default: only psk_dhe_ke resumes.
    */
   pskKe?: boolean;
+  /**
+   * 0-RTT (RFC 8446 §2.3, §4.2.10): the most early data, in bytes, a resumed client may send in
+   * its first flight; our TLS 1.3 tickets advertise it (max_early_data_size). 0 (the default)
+   * turns 0-RTT off: tickets allow none and early data is skipped. Early data can be replayed by
+   * an attacker; accept it only for requests that are safe to repeat (RFC 8446 §8, RFC 8470).
+   * Needs `tickets` and `antiReplay`.
+   */
+  maxEarlyData?: number;
+  /**
+   * Where tickets that carried accepted early data are recorded (RFC 8446 §8), shared by every
+   * connection of a server (and across servers sharing ticket keys). Required with maxEarlyData.
+   */
+  antiReplay?: ReplayGuard;
 }
 
 export interface ResolvedClientAuth {
@@ -178,7 +192,13 @@ export interface ResolvedServerConfig {
   sessionIdContext: Uint8Array;
   tls13Tickets: number;
   pskKe: boolean;
+  /** 0: no 0-RTT. */
+  maxEarlyData: number;
+  antiReplay: ReplayGuard | undefined;
 }
+
+/** The largest max_early_data_size we advertise (RFC 8446 §4.2.10 allows 2^32-1; OpenSSL's default is 16 KiB). */
+export const MAX_EARLY_DATA_LIMIT = 1 << 24;
 
 /**
  * RFC 5246 §7.4.1.4.1 allows PKCS#1 v1.5 signatures in TLS 1.2, which many TLS 1.2 peers still
@@ -275,6 +295,13 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
   if (!Number.isInteger(tls13Tickets) || tls13Tickets < 0 || tls13Tickets > MAX_TLS13_TICKETS) {
     throw new Error(`tls13Tickets must be an integer from 0 to ${MAX_TLS13_TICKETS}`);
   }
+  const maxEarlyData = config.maxEarlyData ?? 0;
+  if (!Number.isInteger(maxEarlyData) || maxEarlyData < 0 || maxEarlyData > MAX_EARLY_DATA_LIMIT) {
+    throw new Error(`maxEarlyData must be an integer from 0 to ${MAX_EARLY_DATA_LIMIT}`);
+  }
+  // RFC 8446 §8: without a shared record of used tickets, a replayed first flight would be accepted again.
+  if (maxEarlyData > 0 && !config.antiReplay) throw new Error('maxEarlyData needs antiReplay: early data without replay protection is refused');
+  if (maxEarlyData > 0 && !config.tickets) throw new Error('maxEarlyData needs tickets: early data comes only with resumption');
   const signatureSchemes = config.signatureSchemes?.length ? config.signatureSchemes : DEFAULT_SIGNATURE_SCHEMES;
   const tls12SignatureSchemes = tls12Schemes(config.signatureSchemes);
   let { minVersion, maxVersion } = resolveVersions(config);
@@ -307,5 +334,7 @@ export function resolveServerConfig(config: ServerConfig): ResolvedServerConfig 
     sessionIdContext,
     tls13Tickets,
     pskKe: config.pskKe ?? false,
+    maxEarlyData,
+    antiReplay: maxEarlyData > 0 ? config.antiReplay : undefined,
   };
 }

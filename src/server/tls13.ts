@@ -28,6 +28,20 @@
  *                                  <--------  {Finished}
  *   {Finished}                     -------->
  *                                  <--------  [NewSessionTicket*]
+ *
+ * 0-RTT, RFC 8446 §2.3 (only with maxEarlyData, on the first identity of a ticket that allowed it,
+ * once per ticket: server/anti-replay.ts):
+ *
+ *   ClientHello + early_data
+ *     + key_share + pre_shared_key
+ *   (Application Data*)            -------->
+ *                                             ServerHello + pre_shared_key + key_share
+ *                                             {EncryptedExtensions + early_data}
+ *                                  <--------  {Finished}
+ *   (EndOfEarlyData)
+ *   {Finished}                     -------->
+ *
+ * Early data we do not accept is skipped (RFC 8446 §4.2.10) and the handshake goes on.
  */
 import { bytesEqual } from '../bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
@@ -91,7 +105,14 @@ interface Resumption {
   dhe: boolean;
   /** When the full handshake this resumption chain began with happened (ms). */
   authenticated: number;
+  /** What the ticket holds. */
+  ticket: TicketState;
+  /** The PSK identity as sent: the ticket. */
+  identity: Uint8Array;
 }
+
+/** RFC 8446 §4.2.10: whether the client's 0-RTT data is read, and why not. */
+type EarlyDataChoice = { accepted: true; limit: number } | { accepted: false; reason: string };
 
 interface Retry {
   transcript: Transcript;
@@ -152,6 +173,7 @@ export type Tls13ServerState =
       certificate: CertificateOutcome;
       received: Uint8Array[];
     }
+  | { kind: 'ExpectEndOfEarlyData'; flight: Flight; client: ResumedClient }
   | { kind: 'ExpectFinished'; flight: Flight; client: ClientIdentity | ResumedClient }
   | ServerTrafficState;
 
@@ -266,11 +288,7 @@ const onClientHello: Handler<Extract<Tls13ServerState, { kind: 'ExpectClientHell
   const entry = chooseShare(ch, config, ctx);
   const psk = choosePsk(ch, raw, suite, [], entry !== undefined, ctx, config);
   const resumption = psk && 'resumption' in psk ? psk.resumption : undefined;
-  // We accept no 0-RTT data (RFC 8446 §4.2.10): skip what the client sent under early keys.
-  if (entry || resumption) {
-    if (ch.extensions.early_data) ctx.skipEarlyData('undecryptable');
-    return serverFlight(ch, suite, entry, transcript, false, psk, ctx, config);
-  }
+  if (entry || resumption) return serverFlight(ch, suite, entry, transcript, undefined, psk, ctx, config);
 
   const group = config.groups.find((g) => ch.extensions.supported_groups!.includes(g) && ctx.provider.supportsGroup(g));
   if (group === undefined) throw handshakeFailure('no key exchange group in common');
@@ -330,7 +348,7 @@ const onClientHelloAfterRetry: Handler<Extract<Tls13ServerState, { kind: 'Expect
   ctx.skipEarlyData(undefined);
   const psk = choosePsk(ch, raw, retry.suite, retry.prefix, true, ctx, config);
   retry.transcript.add(raw);
-  return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, true, psk, ctx, config);
+  return serverFlight(ch, retry.suite, shares[0]!, retry.transcript, retry.first, psk, ctx, config);
 };
 
 /** What a ticket keeps of the client's identity, from what HandshakeInfo reports of it. */
@@ -410,7 +428,7 @@ function choosePsk(
     if (!provider.equal(expected, offered.binders[i]!)) {
       throw new TLSError(AlertDescription.decrypt_error, 'PSK binder does not verify');
     }
-    return { resumption: { psk: state.psk, index: i, peer, dhe, authenticated: state.authenticated } };
+    return { resumption: { psk: state.psk, index: i, peer, dhe, authenticated: state.authenticated, ticket: state, identity } };
   }
   return { declined };
 }
@@ -462,24 +480,65 @@ function sendCertificate(ch: ClientHello, certified: CertifiedKey, scheme: numbe
   transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
 }
 
-/** ServerHello through our Finished, in one flight. */
+/**
+ * RFC 8446 §4.2.10: 0-RTT is read only on the first PSK identity, from a ticket that allowed it,
+ * with the ticket's cipher suite and ALPN protocol, and (§8) only the first time the ticket
+ * carries it. The claim comes last, so a ticket is used up only by early data we accept.
+ */
+function chooseEarlyData(
+  resumption: Resumption | undefined,
+  suite: Tls13Suite,
+  alpnProtocol: string | false,
+  ctx: HandshakeContext,
+  config: ResolvedServerConfig,
+): EarlyDataChoice {
+  if (!config.maxEarlyData || !config.antiReplay) return { accepted: false, reason: 'not enabled' };
+  if (!resumption) return { accepted: false, reason: 'no PSK accepted' };
+  const { ticket } = resumption;
+  if (resumption.index !== 0) return { accepted: false, reason: 'not the first PSK' };
+  if (!ticket.maxEarlyData) return { accepted: false, reason: 'the ticket allows none' };
+  if (ticket.cipherSuite !== suite.id) return { accepted: false, reason: 'another cipher suite' };
+  if (ticket.alpnProtocol !== alpnProtocol) return { accepted: false, reason: 'another ALPN protocol' };
+  const { provider } = ctx;
+  const id = provider.hash('sha256', resumption.identity);
+  let claimed: boolean;
+  try {
+    claimed = config.antiReplay.claim(id, provider.now(), ticket.created + ticket.lifetime * 1000);
+  } catch {
+    claimed = false;
+  }
+  if (!claimed) return { accepted: false, reason: 'ticket already used for early data' };
+  return { accepted: true, limit: Math.min(ticket.maxEarlyData, config.maxEarlyData) };
+}
+
+/**
+ * ServerHello through our Finished, in one flight. `retried`: the first ClientHello, when this
+ * answers the second one (after our HelloRetryRequest).
+ */
 function serverFlight(
   ch: ClientHello,
   suite: Tls13Suite,
   clientShare: KeyShareEntry | undefined,
   transcript: Transcript,
-  retried: boolean,
+  retriedFrom: ClientHello | undefined,
   psk: PskChoice,
   ctx: HandshakeContext,
   config: ResolvedServerConfig,
 ): Tls13ServerState {
   const { provider } = ctx;
+  const retried = retriedFrom !== undefined;
   const resumption = psk && 'resumption' in psk ? psk.resumption : undefined;
   // RFC 8446 §2.2: a PSK handshake authenticates by the PSK, without a certificate.
   const signer = resumption ? undefined : chooseCertificate(ch, config);
   const alpnProtocol = chooseAlpn(ch, config);
   // psk_ke (RFC 8446 §4.2.9): no key exchange at all.
   const exchange = resumption && !resumption.dhe ? undefined : clientShare;
+  // RFC 8446 §4.1.2: after a HelloRetryRequest the early data of the first ClientHello is rejected.
+  const early: EarlyDataChoice | undefined = retriedFrom?.extensions.early_data
+    ? { accepted: false, reason: 'HelloRetryRequest' }
+    : ch.extensions.early_data
+      ? chooseEarlyData(resumption, suite, alpnProtocol, ctx, config)
+      : undefined;
   ctx.describe(() =>
     [
       cipherSuiteName(suite.id),
@@ -487,10 +546,14 @@ function serverFlight(
       ch.extensions.server_name && `sni=${ch.extensions.server_name}`,
       resumption && `resumed (identity ${resumption.index})`,
       psk && 'declined' in psk && `PSK declined (${psk.declined}): full handshake`,
+      early && (early.accepted ? '0-RTT accepted' : `0-RTT rejected (${early.reason})`),
     ]
       .filter(Boolean)
       .join(' '),
   );
+  const earlySecret = new EarlySecret(provider, suite, resumption?.psk);
+  // RFC 8446 §7.1: client_early_traffic_secret over Transcript-Hash(ClientHello).
+  const earlyTrafficSecret = early?.accepted ? earlySecret.clientEarlyTrafficSecret(transcript.current()) : undefined;
 
   const share: KeyShare | undefined = exchange ? provider.generateKeyShare(exchange.group)! : undefined;
   const shared = exchange ? share!.agree(exchange.key_exchange) : undefined;
@@ -515,14 +578,22 @@ function serverFlight(
   );
   if (!retried && ch.legacy_session_id.length) ctx.sendChangeCipherSpec();
 
-  const handshakeSecret = new EarlySecret(provider, suite, resumption?.psk).handshakeSecret(shared);
+  const handshakeSecret = earlySecret.handshakeSecret(shared);
   let th = transcript.current();
   const clientHandshakeSecret = handshakeSecret.clientHandshakeTrafficSecret(th);
   const serverHandshakeSecret = handshakeSecret.serverHandshakeTrafficSecret(th);
   ctx.keylog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', ch.random, clientHandshakeSecret);
   ctx.keylog('SERVER_HANDSHAKE_TRAFFIC_SECRET', ch.random, serverHandshakeSecret);
   ctx.setWriteKeys(suite, serverHandshakeSecret, 'handshake');
-  ctx.setReadKeys(suite, clientHandshakeSecret, 'handshake');
+  if (earlyTrafficSecret && early?.accepted) {
+    ctx.keylog('CLIENT_EARLY_TRAFFIC_SECRET', ch.random, earlyTrafficSecret);
+    ctx.setReadKeys(suite, earlyTrafficSecret, 'early');
+    ctx.acceptEarlyData(early.limit);
+  } else {
+    ctx.setReadKeys(suite, clientHandshakeSecret, 'handshake');
+    // RFC 8446 §4.2.10: records under the early keys fail to decrypt under these; skip them.
+    if (ch.extensions.early_data) ctx.skipEarlyData('undecryptable');
+  }
 
   const clientRecordSizeLimit = ch.extensions.record_size_limit;
   // RFC 8449 §4: the client's limit covers every protected record we send, this flight included.
@@ -537,10 +608,11 @@ function serverFlight(
           ...(config.advertiseGroups ? { supported_groups: [...config.groups] } : {}),
           ...(alpnProtocol ? { alpn: alpnProtocol } : {}),
           ...(clientRecordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
+          ...(early?.accepted ? { early_data: true as const } : {}),
           unknown: [],
         },
       },
-      alpnProtocol ? () => `alpn=${alpnProtocol}` : undefined,
+      alpnProtocol || early?.accepted ? () => [alpnProtocol && `alpn=${alpnProtocol}`, early?.accepted && 'early_data'].filter(Boolean).join(' ') : undefined,
       ENCRYPTED_EXTENSIONS_ENCODING,
     ),
   );
@@ -593,8 +665,10 @@ function serverFlight(
       authorizationError: undefined,
       helloRetryRequest: retried,
       ...(resumption ? { ...resumption.peer, resumed: true } : {}),
+      ...(early ? { earlyData: early.accepted ? 'accepted' : 'rejected' } : {}),
     },
   };
+  if (resumption && early?.accepted) return { kind: 'ExpectEndOfEarlyData', flight, client: { kind: 'resumed', peer: resumption.peer } };
   if (resumption) return { kind: 'ExpectFinished', flight, client: { kind: 'resumed', peer: resumption.peer } };
   if (clientAuth) return { kind: 'ExpectCertificate', flight, clientAuth };
   return { kind: 'ExpectFinished', flight, client: { kind: 'not-requested' } };
@@ -736,6 +810,7 @@ function sendTickets(flight: Flight, info: HandshakeInfo, ctx: HandshakeContext,
       created: now,
       authenticated,
       lifetime,
+      maxEarlyData: config.maxEarlyData,
       context: config.sessionIdContext,
       serverName: info.serverName,
       alpnProtocol: info.alpnProtocol,
@@ -751,11 +826,27 @@ function sendTickets(flight: Flight, info: HandshakeInfo, ctx: HandshakeContext,
     // RFC 8446 §4.6.1: opaque ticket<1..2^16-1>.
     if (ticket.length < 1 || ticket.length > 0xffff) return;
     ctx.send(
-      { type: 'new_session_ticket', ticket_lifetime: lifetime, ticket_age_add: ticketAgeAdd, ticket_nonce: nonce, ticket, extensions: { unknown: [] } },
-      () => `lifetime=${lifetime}s`,
+      {
+        type: 'new_session_ticket',
+        ticket_lifetime: lifetime,
+        ticket_age_add: ticketAgeAdd,
+        ticket_nonce: nonce,
+        ticket,
+        extensions: config.maxEarlyData ? { early_data: config.maxEarlyData, unknown: [] } : { unknown: [] },
+      },
+      () => `lifetime=${lifetime}s${config.maxEarlyData ? ` max_early_data=${config.maxEarlyData}` : ''}`,
     );
   }
 }
+
+/** RFC 8446 §4.5: the end of the client's 0-RTT data; its next messages come under the handshake keys. */
+const onEndOfEarlyData: Handler<Extract<Tls13ServerState, { kind: 'ExpectEndOfEarlyData' }>> = (state, msg, raw, ctx) => {
+  expect(msg, 'end_of_early_data', state.kind);
+  const { flight } = state;
+  flight.transcript.add(raw);
+  ctx.setReadKeys(flight.suite, flight.clientHandshakeSecret, 'handshake');
+  return { kind: 'ExpectFinished', flight, client: state.client };
+};
 
 const onFinished: Handler<Extract<Tls13ServerState, { kind: 'ExpectFinished' }>> = (state, msg, raw, ctx, config) => {
   const fin = expect(msg, 'finished', state.kind);
@@ -783,6 +874,7 @@ const handlers: { [K in Tls13ServerState['kind']]: Handler<Extract<Tls13ServerSt
   ExpectClientHelloAfterRetry: onClientHelloAfterRetry,
   ExpectCertificate: onCertificate,
   ExpectCertificateVerify: onCertificateVerify,
+  ExpectEndOfEarlyData: onEndOfEarlyData,
   ExpectFinished: onFinished,
   Traffic: (state, msg, _raw, ctx) => ({ ...handleTraffic(state, msg, ctx), client: state.client }),
 };

@@ -10,6 +10,7 @@
 //       uint32 created_high; uint32 created_low;   // ms since the epoch
 //       uint32 authenticated_high; uint32 authenticated_low;   // ms: the full handshake this chain began with
 //       uint32 lifetime;                        // seconds (ticket_lifetime)
+//       uint32 max_early_data;                  // the max_early_data_size the ticket advertised; 0: no 0-RTT
 //       opaque context<0..32>;                  // sessionIdContext
 //       opaque server_name<0..2^16-1>;          // empty: none
 //       opaque alpn_protocol<0..2^8-1>;         // empty: none
@@ -46,6 +47,8 @@ export interface TicketState {
   authenticated: number;
   /** Seconds from `created` during which the ticket may resume. */
   lifetime: number;
+  /** RFC 8446 §4.2.10: the max_early_data_size the ticket's NewSessionTicket advertised (0: none). */
+  maxEarlyData: number;
   context: Uint8Array;
   serverName: string | undefined;
   /** RFC 8446 §4.2.10: kept for early data, which requires the same protocol; a PSK handshake negotiates ALPN again. */
@@ -63,6 +66,7 @@ export function encodeTicketState(s: TicketState): Uint8Array | undefined {
     const authenticated = Math.max(0, Math.floor(s.authenticated));
     w.u32(Math.floor(created / 2 ** 32)).u32(created % 2 ** 32);
     w.u32(Math.floor(authenticated / 2 ** 32)).u32(authenticated % 2 ** 32).u32(s.lifetime);
+    w.u32(s.maxEarlyData >>> 0);
     w.opaque8(s.context);
     w.opaque16(latin1Bytes(s.serverName ?? ''));
     w.opaque8(latin1Bytes(s.alpnProtocol || ''));
@@ -92,6 +96,7 @@ export function decodeTicketState(bytes: Uint8Array): TicketState | undefined {
     const created = r.u32('created_high') * 2 ** 32 + r.u32('created_low');
     const authenticated = r.u32('authenticated_high') * 2 ** 32 + r.u32('authenticated_low');
     const lifetime = r.u32('lifetime');
+    const maxEarlyData = r.u32('max_early_data');
     const context = copyBytes(r.vec8('context', 0, MAX_SESSION_CONTEXT));
     const name = latin1String(r.vec16('server_name'));
     const alpn = latin1String(r.vec8('alpn_protocol'));
@@ -105,6 +110,7 @@ export function decodeTicketState(bytes: Uint8Array): TicketState | undefined {
       created,
       authenticated,
       lifetime,
+      maxEarlyData,
       context,
       serverName: name === '' ? undefined : name,
       alpnProtocol: alpn === '' ? false : alpn,

@@ -234,3 +234,89 @@ describe('the resumed handshake', () => {
     assert.equal(s.clientHello.extensions.pre_shared_key, undefined);
   });
 });
+
+describe('0-RTT (RFC 8446 §4.2.10)', () => {
+  const EARLY = new TextEncoder().encode('early request');
+
+  /** A session whose ticket allows early data. */
+  function early(): { blob: Uint8Array; psk: Uint8Array } {
+    const { psk, sessions } = fullHandshake({ extensions: { early_data: 1024, unknown: [] } });
+    return { blob: sessions[0]!, psk };
+  }
+
+  /** A client failure, whatever keys its alert went under (the script cannot read early-key records). */
+  function fails(s: ResumptionServer, alert: number): void {
+    const error = s.failure;
+    assert.ok(error, 'the client failed');
+    assert.equal(alertName(error.alert), alertName(alert), error.message);
+  }
+
+  test('the ClientHello offers early_data; an accepting server completes with earlyData "accepted"', () => {
+    const { blob, psk } = early();
+    const s = new ResumptionServer({ ...config, session: blob, earlyData: EARLY });
+    assert.equal(s.clientHello.extensions.early_data, true);
+    s.psk = psk;
+    s.sendHello(s.pskServerHello());
+    s.sendEncrypted(s.encryptedExtensions({ alpn: 'h2', early_data: true }));
+    s.sendEncrypted(s.finished());
+    assert.equal(s.failure, undefined);
+    assert.equal(s.client.handshakeInfo?.earlyData, 'accepted');
+  });
+
+  test('a ticket without max_early_data_size: no early_data offered', () => {
+    const { blob } = issued();
+    const s = new ResumptionServer({ ...config, session: blob, earlyData: EARLY });
+    assert.equal(s.clientHello.extensions.early_data, undefined);
+  });
+
+  test('early_data accepted under another cipher suite of the same hash: illegal_parameter', () => {
+    const suites = [CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_CHACHA20_POLY1305_SHA256];
+    const { blob, psk } = early();
+    const s = new ResumptionServer({ ...config, cipherSuites: suites, session: blob, earlyData: EARLY });
+    s.psk = psk;
+    s.sendHello(s.pskServerHello(0, CipherSuite.TLS_CHACHA20_POLY1305_SHA256));
+    s.sendEncrypted(s.encryptedExtensions({ alpn: 'h2', early_data: true }));
+    fails(s, AlertDescription.illegal_parameter);
+  });
+
+  test('early_data accepted under another ALPN protocol: illegal_parameter', () => {
+    const { blob, psk } = early();
+    const s = new ResumptionServer({ ...config, alpnProtocols: ['h2', 'http/1.1'], session: blob, earlyData: EARLY });
+    s.psk = psk;
+    s.sendHello(s.pskServerHello());
+    s.sendEncrypted(s.encryptedExtensions({ alpn: 'http/1.1', early_data: true }));
+    fails(s, AlertDescription.illegal_parameter);
+  });
+
+  test('early_data in a full handshake (PSK not selected): unsupported_extension', () => {
+    const { blob } = early();
+    const s = new ResumptionServer({ ...config, session: blob, earlyData: EARLY });
+    s.sendHello(s.serverHello());
+    s.sendEncrypted(s.encryptedExtensions({ alpn: 'h2', early_data: true }));
+    rejects(s, AlertDescription.unsupported_extension);
+  });
+
+  test('after a HelloRetryRequest: the second ClientHello has no early_data, and early_data in return is unsupported_extension', () => {
+    const { blob, psk } = early();
+    const s = new ResumptionServer({ ...config, session: blob, earlyData: EARLY });
+    s.sendHello(s.helloRetryRequest(NamedGroup.secp256r1));
+    assert.equal(s.failure, undefined);
+    assert.equal(s.clientHello.extensions.early_data, undefined, 'RFC 8446 §4.1.2');
+    assert.ok(s.clientHello.extensions.pre_shared_key, 'still resuming');
+    s.psk = psk;
+    s.sendHello(s.pskServerHello());
+    s.sendEncrypted(s.encryptedExtensions({ alpn: 'h2', early_data: true }));
+    rejects(s, AlertDescription.unsupported_extension);
+  });
+
+  test('a rejecting server: the handshake completes with earlyData "rejected"', () => {
+    const { blob, psk } = early();
+    const s = new ResumptionServer({ ...config, session: blob, earlyData: EARLY });
+    s.psk = psk;
+    s.sendHello(s.pskServerHello());
+    s.sendEncrypted(s.encryptedExtensions({ alpn: 'h2' }));
+    s.sendEncrypted(s.finished());
+    assert.equal(s.failure, undefined);
+    assert.equal(s.client.handshakeInfo?.earlyData, 'rejected');
+  });
+});

@@ -342,6 +342,7 @@ describe('TLS 1.3 ticket state (src/tls13/ticket.ts)', () => {
     created: 1_700_000_000_123,
     authenticated: 1_699_999_000_456,
     lifetime: 7200,
+    maxEarlyData: 16384,
     context: Uint8Array.of(1, 2, 3),
     serverName: 'example.com',
     alpnProtocol: 'h2',

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Session } from 'node:inspector';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHUNK, type PeerRequest, type PeerResponse } from './protocol.js';
+import { CHUNK, type PeerRequest, type PeerResponse, SESSION_REFRESH_MS } from './protocol.js';
 
 type Request = PeerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -115,6 +115,57 @@ function startProfile(label: string): () => void {
       session!.disconnect();
     });
   };
+}
+
+/**
+ * The one session all the clients of a resumed-handshake measurement offer, as an https.Agent keeps
+ * one per host: taken from a first (full) handshake, then replaced by a newer session from some
+ * connection's 'session' event at most every SESSION_REFRESH_MS (see bench/run.ts, group resumed).
+ */
+export class SharedSession {
+  private refreshedAt = performance.now();
+
+  private constructor(public current: Buffer) {}
+
+  /** The first session `socket` (a client's first connection, not offering one) receives. */
+  static prime(socket: Duplex): Promise<SharedSession> {
+    return new Promise((resolve, reject) => {
+      let got = false;
+      socket.once('session', (session: Buffer) => {
+        got = true;
+        resolve(new SharedSession(session));
+      });
+      // Read the server's byte and let it close the connection; no session by then is an error.
+      socket.on('data', () => {});
+      socket.on('end', () => socket.destroy());
+      socket.on('error', (err) => {
+        if (!got) reject(new Error(`no session to resume: ${String(err)}`));
+      });
+      socket.on('close', () => {
+        if (!got) reject(new Error('no session to resume: the first connection closed without one'));
+      });
+    });
+  }
+
+  /** Listens to a measured connection's 'session' events (costing what an https.Agent's listener costs). */
+  watch(socket: Duplex): void {
+    socket.on('session', (session: Buffer) => {
+      const now = performance.now();
+      if (now - this.refreshedAt < SESSION_REFRESH_MS) return;
+      this.refreshedAt = now;
+      this.current = session;
+    });
+  }
+}
+
+/**
+ * A resumed-handshake measurement with most handshakes not resumed measures full handshakes
+ * under the wrong name: stop the bench rather than print the row.
+ */
+export function checkResumed(what: string, completed: number, notResumed: number): void {
+  if (notResumed * 2 > completed) {
+    throw new Error(`${what}: ${notResumed} of ${completed} handshakes did not resume (isSessionReused() false); not a resumed-handshake measurement`);
+  }
 }
 
 const fill = Buffer.alloc(CHUNK, 0x61);

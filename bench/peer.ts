@@ -6,32 +6,36 @@ import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import type { PeerRequest, PeerResponse } from './protocol.js';
 import { BENCH_CIPHER, BENCH_CURVE, pinned } from './protocol.js';
-import { sendBulk } from './lib.js';
+import { SharedSession, sendBulk } from './lib.js';
 
 const port = parentPort!;
-let stopLoad: (() => { completed: number; failed: number }) | undefined;
+let stopLoad: (() => { completed: number; failed: number; notResumed?: number }) | undefined;
 const servers: tls.Server[] = [];
 
-/** node:tls clients: `concurrency` connections, each opened again as soon as one finishes. */
-function handshakeLoad(req: Extract<PeerRequest, { cmd: 'load' }>): void {
+/**
+ * node:tls clients: `concurrency` connections, each opened again as soon as one finishes. With
+ * `resume`, a first connection's session is offered by all of them (SharedSession), and the
+ * completed handshakes that did not resume are counted.
+ */
+async function handshakeLoad(req: Extract<PeerRequest, { cmd: 'load' }>): Promise<void> {
   const context = tls.createSecureContext({ ca: req.ca, ...pinned(req.version) });
+  const base = { host: '127.0.0.1', port: req.port, servername: 'localhost', secureContext: context };
+  const shared = req.resume ? await SharedSession.prime(tls.connect(base)) : undefined;
   let running = true;
   let completed = 0;
   let failed = 0;
+  let notResumed = 0;
   const one = () => {
     if (!running) return;
-    const socket = tls.connect({
-      host: '127.0.0.1',
-      port: req.port,
-      servername: 'localhost',
-      secureContext: context,
-    });
+    const socket = tls.connect(shared ? { ...base, session: shared.current } : base);
+    shared?.watch(socket);
     let done = false;
     const next = (ok: boolean) => {
       if (done) return;
       done = true;
       if (ok) completed++;
       else failed++;
+      if (ok && shared && !socket.isSessionReused()) notResumed++;
       socket.destroy();
       setImmediate(one);
     };
@@ -43,7 +47,7 @@ function handshakeLoad(req: Extract<PeerRequest, { cmd: 'load' }>): void {
   for (let i = 0; i < req.concurrency; i++) one();
   stopLoad = () => {
     running = false;
-    return { completed, failed };
+    return { completed, failed, ...(shared ? { notResumed } : {}) };
   };
 }
 
@@ -54,7 +58,7 @@ function reply(res: PeerResponse): void {
 async function handle(req: PeerRequest): Promise<void> {
   switch (req.cmd) {
     case 'load':
-      handshakeLoad(req);
+      await handshakeLoad(req);
       reply({ id: req.id });
       return;
     case 'stop-load': {

@@ -16,11 +16,17 @@ export function pinned(version: BenchVersion): { ciphers: string; ecdhCurve: str
   if (version === 'TLSv1.2') return { ciphers: BENCH_CIPHER_TLS12, ecdhCurve: `${BENCH_CURVE}:P-256`, minVersion: version, maxVersion: version };
   return { ciphers: BENCH_CIPHER, ecdhCurve: BENCH_CURVE, minVersion: version, maxVersion: version };
 }
+/**
+ * Resumed-handshake rows: clients replace the one session they all offer with a newer one (from a
+ * 'session' event) at most this often, so a long window never outlives a ticket's lifetime.
+ */
+export const SESSION_REFRESH_MS = 1000;
+
 /** Application writes of 16 KiB: one full TLS record each. */
 export const CHUNK = 16 * 1024;
 
 export type PeerRequest =
-  | { id: number; cmd: 'load'; port: number; concurrency: number; ca: string; version: BenchVersion }
+  | { id: number; cmd: 'load'; port: number; concurrency: number; ca: string; version: BenchVersion; resume?: boolean }
   | { id: number; cmd: 'stop-load' }
   | { id: number; cmd: 'server'; key: string; cert: string; mode: 'byte' | 'bulk'; bytes?: number; version: BenchVersion }
   | { id: number; cmd: 'close-servers' }
@@ -32,6 +38,8 @@ export interface PeerResponse {
   port?: number;
   completed?: number;
   failed?: number;
+  /** 'stop-load' of a resuming load: completed handshakes the node:tls clients saw not resume. */
+  notResumed?: number;
   bytes?: number;
   ms?: number;
   cipher?: string;

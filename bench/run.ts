@@ -1,7 +1,7 @@
 // `npm run bench`: handshake's costs as ratios against node:tls measured in the same run.
 //
-//   npm run bench                        everything (about 2 minutes)
-//   npm run bench -- server bulk         only some groups: server, client, tls12, bulk (= send + receive), core, pki
+//   npm run bench                        everything (about 3 minutes)
+//   npm run bench -- server bulk         only some groups: server, client, tls12, resumed, bulk (= send + receive), core, pki
 //   npm run bench -- --seconds=3         longer windows (default 1.5 s after a 0.7 s warm-up)
 //   npm run bench -- --rounds=4          more alternating ours/node rounds (default 2; medians reported)
 //   npm run bench -- --impl=ours         one side only; --key=ecdsa|rsa one certificate type; --mb=N bulk size
@@ -89,8 +89,9 @@ function socketRows(title: string, unit: string, ours: Partial<Rate & Throughput
   const cpu = (r: Partial<Rate & Throughput>) => r.perBusySecond ?? r.mbPerBusySecond;
   const wall = (r: Partial<Rate & Throughput>) => r.perSecond ?? r.mbPerSecond;
   const failed = (ours.failed ?? 0) + (node.failed ?? 0) ? `; failed ${ours.failed ?? 0}/${node.failed ?? 0}` : '';
+  const fresh = (ours.notResumed ?? 0) + (node.notResumed ?? 0) ? `; not resumed ${ours.notResumed ?? 0}/${node.notResumed ?? 0}` : '';
   rows.push({ metric: title, ours: Number.NaN, node: undefined, unit: '', note: '' });
-  rows.push({ metric: '  per CPU-second', ours: cpu(ours) ?? Number.NaN, node: cpu(node), unit, note: `${ours.cipher ?? '—'} vs ${node.cipher ?? '—'}${failed}` });
+  rows.push({ metric: '  per CPU-second', ours: cpu(ours) ?? Number.NaN, node: cpu(node), unit, note: `${ours.cipher ?? '—'} vs ${node.cipher ?? '—'}${failed}${fresh}` });
   rows.push({ metric: '  per wall second', ours: wall(ours) ?? Number.NaN, node: wall(node), unit, note: `thread busy ${pct(ours.busy ?? Number.NaN)} vs ${pct(node.busy ?? Number.NaN)}` });
 }
 
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0]!;
   log(`handshake bench — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; TLS 1.3 (TLS_AES_128_GCM_SHA256) and TLS 1.2 (ECDHE AES-128-GCM), X25519`);
   // The node:tls peer worker only for the socket groups.
-  const sockets = ['server', 'client', 'tls12', 'bulk', 'send', 'receive'].some(want);
+  const sockets = ['server', 'client', 'tls12', 'resumed', 'bulk', 'send', 'receive'].some(want);
   const peer = sockets ? await Peer.start() : undefined;
 
   if (want('server')) {
@@ -129,6 +130,33 @@ async function main(): Promise<void> {
       log(`TLS 1.2 client handshakes, ${label} …`);
       const client = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, true, 'TLSv1.2'));
       socketRows(`TLS 1.2 client full handshakes, ${label}, shared ca/context (node:tls server)`, '/s', client.ours, client.node);
+    }
+  }
+
+  if (want('resumed')) {
+    // Resumed handshakes: TLS 1.3 PSK (psk_dhe_ke, X25519: a key exchange but no certificate) and
+    // TLS 1.2 session tickets (abbreviated handshake), both servers and clients issuing tickets
+    // as by default (TLS 1.3: two per connection). All the clients of a measurement offer one
+    // session, taken from a first full handshake with that server and replaced by a newer one
+    // from a 'session' event at most once a second (bench/lib.ts SharedSession): what most
+    // clients do (https.Agent keeps one session per host and offers it to every new connection),
+    // and what a server sees from them. A session per connection (each connection's own ticket,
+    // used once) would keep a pool per client, which few do, and would not change the server's
+    // work: our tickets and OpenSSL's are both stateless and may be reused (no early data here).
+    // The measured clients listen to 'session' as an https.Agent does, so node:tls pays for
+    // serializing its sessions as ours does. Handshakes that did not resume (isSessionReused())
+    // are counted in the note column; a measurement where most did not resume stops the bench.
+    for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+      const v = version === 'TLSv1.3' ? 'TLS 1.3' : 'TLS 1.2';
+      const how = version === 'TLSv1.3' ? 'PSK, psk_dhe_ke' : 'session ticket';
+      for (const { label, pem } of pkis) {
+        log(`${v} resumed server handshakes, ${label} …`);
+        const server = await compare((impl) => serverHandshakes(impl, pem, peer!, timing, version, true));
+        socketRows(`${v} server resumed handshakes (${how}), ${label} (node:tls clients)`, '/s', server.ours, server.node);
+        log(`${v} resumed client handshakes, ${label} …`);
+        const client = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, true, version, true));
+        socketRows(`${v} client resumed handshakes (${how}), ${label}, shared ca/context (node:tls server)`, '/s', client.ours, client.node);
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import * as tls from 'node:tls';
 import { connect } from '../src/node/connect.js';
 import { createServer } from '../src/node/server.js';
 import type { TLSSocket } from '../src/node/tls-socket.js';
-import { type Peer, sendBulk, sleep, stopwatch } from './lib.js';
+import { type Peer, SharedSession, checkResumed, sendBulk, sleep, stopwatch } from './lib.js';
 import { BENCH_CIPHER, BENCH_CURVE, type BenchVersion } from './protocol.js';
 
 export type Impl = 'ours' | 'node';
@@ -34,6 +34,10 @@ export interface Rate {
   /** Share of the window the main thread was busy. */
   busy: number;
   failed: number;
+  /** Resumed-handshake rows: handshakes in the window the tested side saw not resume. */
+  notResumed?: number;
+  /** Handshakes completed in the window. */
+  completed: number;
   cipher?: string;
 }
 
@@ -42,27 +46,45 @@ async function listen(server: NetServer): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** Counts completed handshakes between two points in time, with busy time, after a warm-up. */
-async function window(timing: Timing, count: () => number, label: string): Promise<Rate> {
+/**
+ * Counts completed handshakes between two points in time, with busy time, after a warm-up; with
+ * `fresh`, also those of them that did not resume.
+ */
+async function window(timing: Timing, count: () => number, label: string, fresh?: () => number): Promise<Rate> {
   await sleep(timing.warmupMs);
   const c0 = count();
+  const f0 = fresh?.() ?? 0;
   const lap = stopwatch(label);
   await sleep(timing.durationMs);
   const { ms, busyMs } = lap();
   const n = count() - c0;
-  return { perSecond: (n * 1000) / ms, perBusySecond: (n * 1000) / busyMs, busy: busyMs / ms, failed: 0 };
+  const rate = { perSecond: (n * 1000) / ms, perBusySecond: (n * 1000) / busyMs, busy: busyMs / ms, failed: 0, completed: n };
+  return fresh ? { ...rate, notResumed: fresh() - f0 } : rate;
 }
+
+const suffix = (version: BenchVersion, resume: boolean) => `${version === 'TLSv1.2' ? '-tls12' : ''}${resume ? '-resumed' : ''}`;
 
 /**
  * 1. Server full handshakes: the worker's node:tls clients (fixed concurrency, each reconnecting
  * as soon as it has its byte) against our createServer or tls.createServer on the main thread.
- * A handshake counts when the server has sent its byte after 'secureConnection'.
+ * A handshake counts when the server has sent its byte after 'secureConnection'. With `resume`,
+ * the clients offer a session from a first handshake (SharedSession), and the server's
+ * isSessionReused() and the clients' are both checked.
  */
-export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing: Timing, version: BenchVersion = 'TLSv1.3'): Promise<Rate> {
+export async function serverHandshakes(
+  impl: Impl,
+  pem: Pem,
+  peer: Peer,
+  timing: Timing,
+  version: BenchVersion = 'TLSv1.3',
+  resume = false,
+): Promise<Rate> {
   let done = 0;
+  let fresh = 0;
   let cipher: string | undefined;
   const onSecure = (socket: TLSSocket | tls.TLSSocket) => {
     done++;
+    if (resume && !socket.isSessionReused()) fresh++;
     cipher ??= socket.getCipher()?.name;
     socket.on('error', () => socket.destroy());
     socket.end('x');
@@ -72,11 +94,18 @@ export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing:
     impl === 'ours' ? createServer({ ...options, trace: 'off' }, onSecure) : tls.createServer(options, onSecure);
   server.on('tlsClientError', () => {});
   const port = await listen(server);
-  await peer.call({ cmd: 'load', port, concurrency: timing.concurrency, ca: pem.rootPem, version });
-  const rate = await window(timing, () => done, `server-${impl}-${pem.label}${version === 'TLSv1.2' ? '-tls12' : ''}`);
+  await peer.call({ cmd: 'load', port, concurrency: timing.concurrency, ca: pem.rootPem, version, resume });
+  const label = `server-${impl}-${pem.label}${suffix(version, resume)}`;
+  const rate = await window(timing, () => done, label, resume ? () => fresh : undefined);
   const res = await peer.call({ cmd: 'stop-load' });
   await sleep(100);
   server.close();
+  if (resume) {
+    checkResumed(`${label} (server side, measured window)`, rate.completed, rate.notResumed!);
+    // The node:tls clients' view, over the whole load (warm-up included, the first handshake not).
+    checkResumed(`${label} (node:tls clients, whole load)`, res.completed ?? 0, res.notResumed ?? 0);
+    if (res.notResumed) process.stderr.write(`  ${label}: node:tls clients saw ${res.notResumed} of ${res.completed} handshakes not resume\n`);
+  }
   return { ...rate, failed: res.failed ?? 0, ...(cipher ? { cipher } : {}) };
 }
 
@@ -84,7 +113,9 @@ export async function serverHandshakes(impl: Impl, pem: Pem, peer: Peer, timing:
  * 2. Client full handshakes: our connect() or tls.connect() on the main thread, `concurrency` at a
  * time, against the worker's node:tls server. `shared` reuses the trust anchors across connections
  * (node: one SecureContext; ours: the same `ca` object, which the adapter caches); otherwise each
- * call passes the root PEM string, as tls.connect({ ca }) is usually called.
+ * call passes the root PEM string, as tls.connect({ ca }) is usually called. With `resume`, every
+ * connection offers the session of a first one (SharedSession: ours offers our session blob, node
+ * its own), and the handshakes that did not resume are counted.
  */
 export async function clientHandshakes(
   impl: Impl,
@@ -93,28 +124,34 @@ export async function clientHandshakes(
   timing: Timing,
   shared: boolean,
   version: BenchVersion = 'TLSv1.3',
+  resume = false,
 ): Promise<Rate> {
   const { port } = await peer.call({ cmd: 'server', key: pem.leafKeyPem, cert: pem.chainPem, mode: 'byte', version });
   const caShared = [pem.rootPem];
   const context = shared ? tls.createSecureContext({ ca: pem.rootPem }) : undefined;
   let done = 0;
   let failed = 0;
+  let fresh = 0;
   let running = true;
   let cipher: string | undefined;
-  const open = (): Duplex & { getCipher(): { name: string } | undefined; authorized: boolean } => {
-    const base = { host: '127.0.0.1', port: port!, servername: 'localhost' };
+  type Client = Duplex & { getCipher(): { name: string } | undefined; authorized: boolean; isSessionReused(): boolean };
+  const open = (session?: Buffer): Client => {
+    const base = { host: '127.0.0.1', port: port!, servername: 'localhost', ...(session ? { session } : {}) };
     if (impl === 'ours') return connect({ ...base, ca: shared ? caShared : pem.rootPem, trace: 'off' });
     return context ? tls.connect({ ...base, secureContext: context }) : tls.connect({ ...base, ca: pem.rootPem });
   };
+  const saved = resume ? await SharedSession.prime(open()) : undefined;
   const one = () => {
     if (!running) return;
-    const socket = open();
+    const socket = open(saved?.current);
+    saved?.watch(socket);
     let finished = false;
     const next = (ok: boolean) => {
       if (finished) return;
       finished = true;
       if (ok) done++;
       else failed++;
+      if (ok && saved && !socket.isSessionReused()) fresh++;
       cipher ??= socket.getCipher()?.name;
       socket.destroy();
       setImmediate(one);
@@ -124,10 +161,12 @@ export async function clientHandshakes(
     socket.once('close', () => next(false));
   };
   for (let i = 0; i < timing.concurrency; i++) one();
-  const rate = await window(timing, () => done, `client-${impl}-${pem.label}-${shared ? 'shared' : 'ca'}${version === 'TLSv1.2' ? '-tls12' : ''}`);
+  const label = `client-${impl}-${pem.label}-${shared ? 'shared' : 'ca'}${suffix(version, resume)}`;
+  const rate = await window(timing, () => done, label, resume ? () => fresh : undefined);
   running = false;
   await sleep(100);
   await peer.call({ cmd: 'close-servers' });
+  if (resume) checkResumed(label, rate.completed, rate.notResumed!);
   return { ...rate, failed, ...(cipher ? { cipher } : {}) };
 }
 

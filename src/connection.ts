@@ -21,7 +21,7 @@ import { RecordLayer } from './record/record-layer.js';
 import { Tls12RecordDecrypter, Tls12RecordEncrypter } from './record/protection12.js';
 import { type ResolvedServerConfig, type ServerConfig, resolveServerConfig } from './server/config.js';
 import { type ServerState, handleServerInput } from './server/state.js';
-import { startServer } from './server/tls13.js';
+import { postHandshakeAuthRefusal, requestClientCertificate, startServer } from './server/tls13.js';
 import { trafficKeys } from './tls13/key-schedule.js';
 import { type TraceEvent, messageName } from './trace.js';
 import { AlertDescription, AlertLevel, ContentType, ProtocolVersion, alertName } from './wire/codes.js';
@@ -182,6 +182,24 @@ export class Connection {
     if (!this.info || m.state.kind !== 'Traffic' || this.failure) throw new Error('keys can be updated only after the handshake');
     this.guard(() => {
       m.state = sendKeyUpdate(m.state as never, this.context, requestPeer) as never;
+    });
+  }
+
+  /**
+   * Server, RFC 8446 §4.6.2: asks the client for a certificate now, under the application keys.
+   * Its answer arrives as a 'peer-authenticated' event (a certificate that fails validation is
+   * fatal when clientAuth.required, else recorded as node:tls does). Throws a plain Error when
+   * it cannot be asked (see postHandshakeAuthRefusal): TLS 1.2, no post_handshake_auth from the
+   * client, no clientAuth configured, a request already in progress.
+   */
+  requestClientCertificate(): void {
+    const m = this.machine;
+    if (m.role !== 'server') throw new Error('only a server requests a client certificate');
+    if (this.failure || this.sentClose) throw new Error('the connection is closed');
+    const refusal = postHandshakeAuthRefusal(m.state, m.config);
+    if (refusal) throw new Error(refusal);
+    this.guard(() => {
+      m.state = requestClientCertificate(m.state as never, this.context, m.config);
     });
   }
 
@@ -521,6 +539,7 @@ export class Connection {
       for (const data of pending) this.sendApplicationData(data);
     },
     emit: (event) => {
+      if (event.type === 'peer-authenticated' && this.info) this.info = { ...this.info, ...event.peer };
       this.events.push(event);
     },
     settleVersion: (version) => {

@@ -59,6 +59,11 @@ export type ConnectionEvent =
    */
   | { type: 'early-data'; data: Uint8Array }
   | { type: 'key-update'; direction: 'read' | 'write' }
+  /**
+   * Server: the client answered a post-handshake CertificateRequest (RFC 8446 §4.6.2); its
+   * identity is now this one (handshakeInfo is updated with it).
+   */
+  | { type: 'peer-authenticated'; peer: Pick<HandshakeInfo, 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError'> }
   | { type: 'peer-closed' }
   | { type: 'failed'; error: TLSError }
   /** One NSS key-log line (SSLKEYLOGFILE format), without newline. */

@@ -105,6 +105,12 @@ export interface ClientConfig {
    * send only requests that are safe to repeat.
    */
   earlyData?: Uint8Array;
+  /**
+   * RFC 8446 §4.2.6: offer post_handshake_auth, so a TLS 1.3 server may ask for our certificate
+   * after the handshake (§4.6.2); we answer with `certificate`, or an empty Certificate without
+   * one. Default false: such a request is unexpected_message (OpenSSL's -enable_pha is off by default too).
+   */
+  postHandshakeAuth?: boolean;
 }
 
 export interface ResolvedClientConfig {
@@ -134,6 +140,7 @@ export interface ResolvedClientConfig {
   tickets: boolean;
   /** Empty: no 0-RTT. */
   earlyData: Uint8Array;
+  postHandshakeAuth: boolean;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
@@ -219,6 +226,7 @@ export function resolveClientConfig(config: ClientConfig): ResolvedClientConfig 
     ...resolveSession(config.session),
     tickets: config.tickets ?? true,
     earlyData: config.earlyData ?? new Uint8Array(0),
+    postHandshakeAuth: config.postHandshakeAuth ?? false,
   };
 }
 

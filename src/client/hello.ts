@@ -83,6 +83,7 @@ export function buildClientHello(config: ResolvedClientConfig, params: HelloPara
         : {}),
       ...(config.recordSizeLimit !== undefined ? { record_size_limit: config.recordSizeLimit } : {}),
       ...(tls13 && params.psk && params.earlyData ? { early_data: true as const } : {}),
+      ...(tls13 && config.postHandshakeAuth ? { post_handshake_auth: true as const } : {}),
       unknown: config.helloExtensions.extra.map((e) => ({ type: e.type, data: e.data })),
       ...(tls13 && params.psk
         ? {

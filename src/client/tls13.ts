@@ -32,6 +32,10 @@
  *                                      <--------  {Finished}
  *   (EndOfEarlyData) {Finished}        -------->
  *
+ * Post-handshake authentication (RFC 8446 §4.6.2), when we offered post_handshake_auth: a
+ * CertificateRequest in Traffic is answered with Certificate, CertificateVerify (if we have a
+ * certificate) and Finished, over the handshake's transcript plus these messages.
+ *
  * Each state is named for the message it expects and carries exactly what later states need.
  * A ServerHello without supported_versions, when we offered TLS 1.2 too, hands the handshake to
  * tls12.ts (after the RFC 8446 §4.1.3 downgrade check).
@@ -55,7 +59,7 @@ import {
   verifyPeerCertificate,
 } from '../handshake/verify.js';
 import type { CertificateVerified, SignatureVerified } from '../handshake/verified.js';
-import { MAX_CERTIFICATE_CHAIN } from '../limits.js';
+import { MAX_CERTIFICATE_CHAIN, MAX_KEY_UPDATES } from '../limits.js';
 import { type OcspResult, checkStapledOcsp } from '../pki/ocsp.js';
 import { EarlySecret, exportKeyingMaterial, type HandshakeSecret, finishedVerifyData } from '../tls13/key-schedule.js';
 import { encodeHandshake, encodeMessageHash } from '../wire/handshake.js';
@@ -124,7 +128,11 @@ export type ServerIdentity13 =
   | { kind: 'certificate'; certificate: CertificateVerified; signature: SignatureVerified }
   | { kind: 'resumed'; session: ClientSession13 };
 
-export type ClientTrafficState = TrafficState & { server: ServerIdentity13 };
+export type ClientTrafficState = TrafficState & {
+  server: ServerIdentity13;
+  /** RFC 8446 §4.6.2: the transcript through our Finished, when we offered post_handshake_auth. */
+  postHandshake?: Transcript;
+};
 
 export type Tls13ClientState =
   | {
@@ -735,7 +743,7 @@ function finishHandshake(
     ctx.setWriteKeys(n.suite, n.clientHandshakeSecret, 'handshake');
   }
   if (config.middleboxCompat && !n.sentChangeCipherSpec) ctx.sendChangeCipherSpec();
-  if (request) sendClientCertificate(request, n, ctx, config);
+  if (request) sendClientCertificate(request, n.transcript, ctx, config);
   const verifyData = finishedVerifyData(provider, n.suite, n.clientHandshakeSecret, n.transcript.current());
   n.transcript.add(ctx.send({ type: 'finished', verify_data: verifyData }));
   ctx.setWriteKeys(n.suite, clientSecret, 'application');
@@ -753,7 +761,36 @@ function finishHandshake(
     finished,
     tickets: { resumptionMasterSecret, template },
     server,
+    ...(config.postHandshakeAuth ? { postHandshake: n.transcript } : {}),
   };
+}
+
+/**
+ * RFC 8446 §4.6.2: a CertificateRequest after the handshake. Without post_handshake_auth offered
+ * it is unexpected_message; otherwise it is answered at once, each request over the handshake's
+ * transcript plus its own messages, the Finished keyed by our current application traffic secret.
+ * Requests count towards the post-handshake messages allowed between application data.
+ */
+function onPostHandshakeCertificateRequest(
+  state: ClientTrafficState,
+  request: CertificateRequest,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): ClientTrafficState {
+  if (!state.postHandshake) throw unexpectedMessage('CertificateRequest after the handshake, without post_handshake_auth');
+  if (request.certificate_request_context.length === 0) throw illegalParameter('post-handshake CertificateRequest with an empty context');
+  if (!request.extensions.signature_algorithms) {
+    throw new TLSError(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
+  }
+  if (state.keyUpdates + 1 > MAX_KEY_UPDATES) throw unexpectedMessage('too many post-handshake messages without application data');
+  ctx.describe(config.certificate ? 'post-handshake: we send our certificate' : 'post-handshake: we have no certificate, empty reply');
+  const transcript = state.postHandshake.fork();
+  transcript.add(raw);
+  sendClientCertificate(request, transcript, ctx, config);
+  const verifyData = finishedVerifyData(ctx.provider, state.suite, state.writeSecret, transcript.current());
+  ctx.send({ type: 'finished', verify_data: verifyData }, 'post-handshake');
+  return { ...state, keyUpdates: state.keyUpdates + 1 };
 }
 
 function safeParse(ctx: HandshakeContext, der: Uint8Array) {
@@ -767,7 +804,7 @@ function safeParse(ctx: HandshakeContext, der: Uint8Array) {
 /** RFC 8446 §4.4.2, §4.4.3: our Certificate (possibly empty) and CertificateVerify. */
 function sendClientCertificate(
   request: CertificateRequest,
-  n: Negotiated,
+  transcript: Transcript,
   ctx: HandshakeContext,
   config: ResolvedClientConfig,
 ): void {
@@ -778,18 +815,18 @@ function sendClientCertificate(
     : undefined;
   const context = request.certificate_request_context;
   if (!ours || scheme === undefined) {
-    n.transcript.add(ctx.send({ type: 'certificate', certificate_request_context: context, certificate_list: [] }, 'empty'));
+    transcript.add(ctx.send({ type: 'certificate', certificate_request_context: context, certificate_list: [] }, 'empty'));
     return;
   }
-  n.transcript.add(
+  transcript.add(
     ctx.send({
       type: 'certificate',
       certificate_request_context: context,
       certificate_list: ours.chain.map((cert_data) => ({ cert_data, extensions: { unknown: [] } })),
     }),
   );
-  const signature = ours.key.sign(scheme, certificateVerifyContent('client', n.transcript.current()));
-  n.transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
+  const signature = ours.key.sign(scheme, certificateVerifyContent('client', transcript.current()));
+  transcript.add(ctx.send({ type: 'certificate_verify', algorithm: scheme, signature }, () => schemeName(scheme)));
 }
 
 const handlers: { [K in Tls13ClientState['kind']]: Handler<Extract<Tls13ClientState, { kind: K }>> } = {
@@ -800,7 +837,8 @@ const handlers: { [K in Tls13ClientState['kind']]: Handler<Extract<Tls13ClientSt
   ExpectCertificateVerify: onCertificateVerify,
   ExpectFinished: onFinished,
   ExpectPskFinished: onPskFinished,
-  Traffic: (state, msg, _raw, ctx) => handleTraffic(state, msg, ctx),
+  Traffic: (state, msg, raw, ctx, config) =>
+    msg.type === 'certificate_request' ? onPostHandshakeCertificateRequest(state, msg, raw, ctx, config) : handleTraffic(state, msg, ctx),
 };
 
 export function handleClientMessage(

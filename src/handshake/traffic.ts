@@ -15,7 +15,7 @@ export interface TrafficState {
   suite: Tls13Suite;
   readSecret: Uint8Array;
   writeSecret: Uint8Array;
-  /** KeyUpdates received since the last application data (a flood is refused). */
+  /** KeyUpdates (client: and post-handshake CertificateRequests) received since the last application data (a flood is refused). */
   keyUpdates: number;
   /** The peer's Finished was verified; (client role) its certificate and signature too. */
   finished: FinishedVerified;

@@ -41,6 +41,18 @@ export class Transcript {
   }
 
   /**
+   * An independent copy of this transcript as it stands: RFC 8446 §4.6.2's post-handshake
+   * authentication hashes the handshake's transcript plus its own messages, once per request.
+   */
+  fork(): Transcript {
+    if (!this.hash) throw new Error('transcript not started');
+    const copy = new Transcript(this.provider);
+    copy.alg = this.alg;
+    copy.hash = this.hash.copy();
+    return copy;
+  }
+
+  /**
    * RFC 8446 §4.4.1: after a HelloRetryRequest, ClientHello1 is replaced by
    * message_hash(Hash(ClientHello1)). Call with the hash started and only ClientHello1 added.
    */

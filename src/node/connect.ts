@@ -27,6 +27,11 @@ export interface ConnectOptions extends CommonOptions {
    * attacker: send only requests that are safe to repeat (RFC 8470).
    */
   earlyData?: Buffer | Uint8Array;
+  /**
+   * Offer TLS 1.3 post-handshake authentication (RFC 8446 §4.6.2, OpenSSL's -enable_pha): the
+   * server may ask for `cert`/`key` after the handshake. Default false.
+   */
+  postHandshakeAuth?: boolean;
 }
 
 /**

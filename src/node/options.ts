@@ -164,7 +164,7 @@ export function makeVerifier(trust: TrustStore, provider: CryptoProvider, pins?:
 }
 
 export function clientConfigFrom(
-  options: CommonOptions & { servername?: string; host?: string; session?: Uint8Array; earlyData?: Uint8Array },
+  options: CommonOptions & { servername?: string; host?: string; session?: Uint8Array; earlyData?: Uint8Array; postHandshakeAuth?: boolean },
   provider: CryptoProvider,
 ): ClientConfig {
   const versions = checkVersions(options);
@@ -190,6 +190,7 @@ export function clientConfigFrom(
     // node:tls `session`: a Buffer from 'session' or getSession(), checked when the config resolves.
     ...(options.session != null ? { session: options.session } : {}),
     ...(options.earlyData?.length ? { earlyData: options.earlyData } : {}),
+    ...(options.postHandshakeAuth ? { postHandshakeAuth: true } : {}),
   };
 }
 
@@ -248,6 +249,13 @@ export interface ServerConfigOptions extends CommonOptions {
    * `authorizationError`.
    */
   requestCert?: boolean;
+  /**
+   * TLS 1.3 post-handshake authentication (RFC 8446 §4.6.2; no node:tls equivalent): the
+   * handshake asks for nothing, and a socket's requestClientCertificate() asks a client that
+   * offered post_handshake_auth later, checked as `requestCert` would (`ca`, `rejectUnauthorized`).
+   * With `requestCert` too, the handshake asks and later requests may ask again.
+   */
+  postHandshakeAuth?: boolean;
 }
 
 /**
@@ -278,11 +286,12 @@ function certificateAuthoritiesFor(options: ServerConfigOptions, provider: Crypt
 }
 
 function clientAuthFrom(options: ServerConfigOptions, provider: CryptoProvider): ClientAuthConfig | undefined {
-  if (!options.requestCert) return undefined;
+  if (!options.requestCert && !options.postHandshakeAuth) return undefined;
   const certificateAuthorities = certificateAuthoritiesFor(options, provider);
   return {
     verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider),
     required: options.rejectUnauthorized ?? true,
+    ...(options.requestCert ? {} : { postHandshakeOnly: true }),
     ...(certificateAuthorities ? { certificateAuthorities } : {}),
   };
 }

@@ -140,6 +140,12 @@ export class TLSSocket extends Duplex {
         case 'handshake-complete':
           this.onSecure(event.info);
           break;
+        case 'peer-authenticated':
+          if (this.handshakeInfo) this.handshakeInfo = { ...this.handshakeInfo, ...event.peer };
+          this.authorized = event.peer.authorized;
+          this.authorizationError = event.peer.authorizationError ?? null;
+          this.emit('clientCertificate', this.getPeerCertificate());
+          break;
         case 'peer-closed':
           this.push(null);
           break;
@@ -259,6 +265,22 @@ export class TLSSocket extends Duplex {
       socket.once('close', () => clearTimeout(timer));
     } else socket.destroy();
     callback(error);
+  }
+
+  /**
+   * Server, TLS 1.3 (handshake's own addition; node:tls has none): asks the client for its
+   * certificate now (RFC 8446 §4.6.2 post-handshake authentication). The answer updates
+   * `authorized`, `authorizationError` and getPeerCertificate(), then 'clientCertificate' is
+   * emitted; a certificate that fails validation with rejectUnauthorized is an 'error'. Throws
+   * when the client did not offer post_handshake_auth, the server has neither requestCert nor
+   * postHandshakeAuth, or a request is in progress.
+   */
+  requestClientCertificate(): void {
+    const conn = this.conn;
+    if (!conn) throw new Error('the TLS connection has not started');
+    conn.requestClientCertificate();
+    this.handleEvents(conn.takeEvents());
+    this.pump();
   }
 
   // --- node:tls TLSSocket methods ------------------------------------------------------------

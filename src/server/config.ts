@@ -60,6 +60,13 @@ export interface ClientAuthConfig {
    * none (the default) omits the extension.
    */
   certificateAuthorities?: readonly Uint8Array[];
+  /**
+   * Ask only after the handshake, on demand (Connection.requestClientCertificate, RFC 8446
+   * §4.6.2), of TLS 1.3 clients that offered post_handshake_auth: the handshake itself sends no
+   * CertificateRequest (TLS 1.2 clients are never asked). Default false: asked in the handshake,
+   * and on demand too.
+   */
+  postHandshakeOnly?: boolean;
 }
 
 export interface ServerConfig {
@@ -156,6 +163,8 @@ export interface ServerConfig {
 export interface ResolvedClientAuth {
   verifier: CertificateVerifier;
   required: boolean;
+  /** Not asked during the handshake (ClientAuthConfig.postHandshakeOnly). */
+  postHandshakeOnly: boolean;
   /** The CertificateRequest we send, built when the configuration is resolved. */
   request: CertificateRequest;
   /** Its signature_algorithms: the schemes the client's CertificateVerify may use. */
@@ -249,6 +258,7 @@ function resolveClientAuth(
   return {
     verifier: auth.verifier,
     required: auth.required,
+    postHandshakeOnly: auth.postHandshakeOnly ?? false,
     signatureSchemes: schemes,
     tls12SignatureSchemes,
     // RFC 5246 §7.4.4 (RFC 8422 §5.5 for ecdsa_sign, which also covers EdDSA certificates).

@@ -499,7 +499,9 @@ export function startTls12(ch: ClientHello, raw: Uint8Array, ctx: HandshakeConte
   ctx.settleVersion('TLSv1.2');
   const transcript = new Transcript(provider);
   transcript.start(suite.prfHash);
-  const messages = config.clientAuth ? [raw] : undefined;
+  // TLS 1.2 has no post-handshake authentication (RFC 8446 §4.6.2 is TLS 1.3's): such a client is not asked.
+  const handshakeAuth = config.clientAuth?.postHandshakeOnly ? undefined : config.clientAuth;
+  const messages = handshakeAuth ? [raw] : undefined;
   transcript.add(raw);
   const send = (msg: HandshakeMessage, detail?: Detail) => {
     const bytes = ctx.send(msg, detail);
@@ -540,7 +542,7 @@ export function startTls12(ch: ClientHello, raw: Uint8Array, ctx: HandshakeConte
     group !== undefined && scheme !== undefined
       ? sendServerKeyExchange(suite, group, { certified, scheme }, clientRandom, serverRandom, ctx, send)
       : { kind: 'RSA', key: certified.key };
-  const { clientAuth } = config;
+  const clientAuth = handshakeAuth;
   if (clientAuth) {
     const names = clientAuth.tls12Request.certificate_authorities.length;
     send(clientAuth.tls12Request, names ? `${names} certificate authorities` : undefined);

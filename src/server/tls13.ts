@@ -42,6 +42,14 @@
  *   {Finished}                     -------->
  *
  * Early data we do not accept is skipped (RFC 8446 §4.2.10) and the handshake goes on.
+ *
+ * Post-handshake authentication, RFC 8446 §4.6.2 (on requestClientCertificate(), of a client
+ * that offered post_handshake_auth), under the application keys:
+ *
+ *                                  <--------  [CertificateRequest]
+ *   [Certificate]
+ *   [CertificateVerify*]                                                      (a non-empty Certificate)
+ *   [Finished]                     -------->
  */
 import { bytesEqual } from '../bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
@@ -136,6 +144,8 @@ interface Flight {
   ticketsUsable: boolean;
   /** A resumed handshake's Resumption.authenticated; undefined for a full handshake (authenticated now). */
   authenticated: number | undefined;
+  /** RFC 8446 §4.2.6: the client offered post_handshake_auth. */
+  postHandshakeAuth: boolean;
   /** What was negotiated; the client's identity is added when the handshake completes. */
   info: HandshakeInfo;
 }
@@ -160,7 +170,31 @@ export type ClientIdentity =
       received: Uint8Array[];
     };
 
-export type ServerTrafficState = TrafficState & { client: ClientIdentity | ResumedClient };
+/**
+ * RFC 8446 §4.6.2: what post-handshake authentication needs: the handshake's transcript (through
+ * the client's Finished), forked for each request, and the request in progress.
+ */
+interface PostHandshakeAuth {
+  transcript: Transcript;
+  pending:
+    | { stage: 'certificate'; context: Uint8Array; transcript: Transcript; clientAuth: ResolvedClientAuth }
+    | {
+        stage: 'certificate_verify';
+        context: Uint8Array;
+        transcript: Transcript;
+        clientAuth: ResolvedClientAuth;
+        certificate: CertificateOutcome;
+        received: Uint8Array[];
+      }
+    | { stage: 'finished'; context: Uint8Array; transcript: Transcript; client: ClientIdentity }
+    | undefined;
+}
+
+export type ServerTrafficState = TrafficState & {
+  client: ClientIdentity | ResumedClient;
+  /** Present when the client offered post_handshake_auth. */
+  postHandshake?: PostHandshakeAuth;
+};
 
 export type Tls13ServerState =
   | { kind: 'ExpectClientHello' }
@@ -617,7 +651,7 @@ function serverFlight(
     ),
   );
   // RFC 8446 §4.3.2: CertificateRequest, if sent, MUST follow EncryptedExtensions.
-  const clientAuth = resumption ? undefined : config.clientAuth;
+  const clientAuth = resumption || config.clientAuth?.postHandshakeOnly ? undefined : config.clientAuth;
   if (clientAuth) {
     const names = clientAuth.request.extensions.certificate_authorities?.length;
     transcript.add(ctx.send(clientAuth.request, names ? `${names} certificate authorities` : undefined));
@@ -649,6 +683,7 @@ function serverFlight(
     master,
     authenticated: resumption?.authenticated,
     ticketsUsable: resumableModes(ch, config),
+    postHandshakeAuth: ch.extensions.post_handshake_auth === true,
     info: {
       version: 'TLSv1.3',
       cipherSuite: suite.id,
@@ -684,7 +719,24 @@ const onCertificate: Handler<Extract<Tls13ServerState, { kind: 'ExpectCertificat
   const cert = expect(msg, 'certificate', state.kind);
   const { flight, clientAuth } = state;
   // RFC 8446 §4.4.2: the context echoes the CertificateRequest's, which was empty.
-  if (cert.certificate_request_context.length !== 0) throw illegalParameter('client Certificate context must be empty');
+  const read = readClientCertificate(cert, new Uint8Array(0), clientAuth, ctx);
+  flight.transcript.add(raw);
+  if ('absent' in read) return { kind: 'ExpectFinished', flight, client: read.absent };
+  return { kind: 'ExpectCertificateVerify', flight, clientAuth, certificate: read.certificate, received: read.received };
+};
+
+/**
+ * The client's Certificate (in the handshake, or after it: RFC 8446 §4.6.2), checked: its context
+ * echoes our CertificateRequest's; empty, it is certificate_required when required (§4.4.2.4), else
+ * the client goes unauthenticated; otherwise the chain is validated for clientAuth.
+ */
+function readClientCertificate(
+  cert: Extract<HandshakeMessage, { type: 'certificate' }>,
+  context: Uint8Array,
+  clientAuth: ResolvedClientAuth,
+  ctx: HandshakeContext,
+): { absent: Extract<ClientIdentity, { kind: 'absent' }> } | { certificate: CertificateOutcome; received: Uint8Array[] } {
+  if (!bytesEqual(cert.certificate_request_context, context)) throw illegalParameter('client Certificate context does not echo our CertificateRequest\'s');
   if (cert.certificate_list.length === 0) {
     if (clientAuth.required) {
       // node:tls reports this failure with OpenSSL's reason code.
@@ -693,10 +745,9 @@ const onCertificate: Handler<Extract<Tls13ServerState, { kind: 'ExpectCertificat
       });
     }
     ctx.describe('empty: no client certificate');
-    flight.transcript.add(raw);
     // node:tls's authorizationError for a client that sent none (OpenSSL's default verify result).
     const error = new TLSError(AlertDescription.certificate_required, 'client sent no certificate', { code: 'UNABLE_TO_GET_ISSUER_CERT' });
-    return { kind: 'ExpectFinished', flight, client: { kind: 'absent', error } };
+    return { absent: { kind: 'absent', error } };
   }
   if (cert.certificate_list.length > MAX_CERTIFICATE_CHAIN) {
     throw new TLSError(AlertDescription.bad_certificate, `client sent more than ${MAX_CERTIFICATE_CHAIN} certificates`);
@@ -718,35 +769,31 @@ const onCertificate: Handler<Extract<Tls13ServerState, { kind: 'ExpectCertificat
       `${received.length} cert(s), leaf ${certificate.leaf.subject.replace(/\n/g, ', ')}` +
       `${certificate.authorized ? '' : ` (unverified: ${certificate.error?.code})`}`,
   );
-  flight.transcript.add(raw);
-  return { kind: 'ExpectCertificateVerify', flight, clientAuth, certificate, received };
-};
+  return { certificate, received };
+}
 
 /** RFC 8446 §4.4.3: signed with a scheme from our CertificateRequest, over the transcript so far. */
 const onCertificateVerify: Handler<Extract<Tls13ServerState, { kind: 'ExpectCertificateVerify' }>> = (state, msg, raw, ctx) => {
   const cv = expect(msg, 'certificate_verify', state.kind);
-  const { flight, certificate } = state;
-  const signature = verifyCertificateVerify(
-    'client',
-    cv,
-    certificate.leaf,
-    state.clientAuth.signatureSchemes,
-    flight.transcript.current(),
-  );
-  ctx.describe(() => schemeName(cv.algorithm));
+  const { flight } = state;
+  const client = verifyClientSignature(cv, state.certificate, state.received, state.clientAuth, flight.transcript, ctx);
   flight.transcript.add(raw);
-  return {
-    kind: 'ExpectFinished',
-    flight,
-    client: {
-      kind: 'certificate',
-      certificate: certificate.proof,
-      signature,
-      outcome: certificate,
-      received: state.received,
-    },
-  };
+  return { kind: 'ExpectFinished', flight, client };
 };
+
+/** RFC 8446 §4.4.3: the client's CertificateVerify, with a scheme we asked for, over `transcript`. */
+function verifyClientSignature(
+  cv: Extract<HandshakeMessage, { type: 'certificate_verify' }>,
+  certificate: CertificateOutcome,
+  received: Uint8Array[],
+  clientAuth: ResolvedClientAuth,
+  transcript: Transcript,
+  ctx: HandshakeContext,
+): Extract<ClientIdentity, { kind: 'certificate' }> {
+  const signature = verifyCertificateVerify('client', cv, certificate.leaf, clientAuth.signatureSchemes, transcript.current());
+  ctx.describe(() => schemeName(cv.algorithm));
+  return { kind: 'certificate', certificate: certificate.proof, signature, outcome: certificate, received };
+}
 
 /** The client's identity as HandshakeInfo (and so TLSSocket's authorized, getPeerCertificate) reports it. */
 export function peerInfo(
@@ -866,8 +913,72 @@ const onFinished: Handler<Extract<Tls13ServerState, { kind: 'ExpectFinished' }>>
     keyUpdates: 0,
     finished,
     client,
+    ...(flight.postHandshakeAuth ? { postHandshake: { transcript: flight.transcript, pending: undefined } } : {}),
   };
 };
+
+/**
+ * Why a post-handshake CertificateRequest cannot be sent now (RFC 8446 §4.6.2), or undefined:
+ * it needs a TLS 1.3 connection past its handshake, a client that offered post_handshake_auth,
+ * clientAuth configured (the verifier), and no request in progress.
+ */
+export function postHandshakeAuthRefusal(state: ServerState, config: ResolvedServerConfig): string | undefined {
+  if (state.kind !== 'Traffic' || 'version' in state) return 'post-handshake authentication needs a TLS 1.3 connection past its handshake';
+  if (!config.clientAuth) return 'post-handshake authentication needs clientAuth (a verifier for the client certificate)';
+  if (!state.postHandshake) return 'the client did not offer post_handshake_auth';
+  if (state.postHandshake.pending) return 'a certificate request is already in progress';
+  return undefined;
+}
+
+/** RFC 8446 §4.6.2: a CertificateRequest with a fresh, unpredictable context. Check postHandshakeAuthRefusal first. */
+export function requestClientCertificate(state: ServerTrafficState, ctx: HandshakeContext, config: ResolvedServerConfig): ServerTrafficState {
+  const clientAuth = config.clientAuth!;
+  const auth = state.postHandshake!;
+  const context = ctx.provider.randomBytes(16);
+  const transcript = auth.transcript.fork();
+  transcript.add(ctx.send({ ...clientAuth.request, certificate_request_context: context }, 'post-handshake'));
+  return { ...state, postHandshake: { transcript: auth.transcript, pending: { stage: 'certificate', context, transcript, clientAuth } } };
+}
+
+/**
+ * RFC 8446 §4.6.2: the client's answer, in order, under the application keys. Its Finished is
+ * keyed by the client's current application traffic secret (RFC 8446 §4.4 table). Then the
+ * connection's client identity is the new one, reported as a 'peer-authenticated' event.
+ */
+function onPostHandshakeAuth(
+  state: ServerTrafficState,
+  auth: PostHandshakeAuth,
+  msg: HandshakeMessage,
+  raw: Uint8Array,
+  ctx: HandshakeContext,
+): ServerTrafficState {
+  const pending = auth.pending!;
+  const { transcript } = pending;
+  switch (pending.stage) {
+    case 'certificate': {
+      const cert = expect(msg, 'certificate', 'ExpectPostHandshakeCertificate');
+      const read = readClientCertificate(cert, pending.context, pending.clientAuth, ctx);
+      transcript.add(raw);
+      const next: PostHandshakeAuth['pending'] =
+        'absent' in read
+          ? { stage: 'finished', context: pending.context, transcript, client: read.absent }
+          : { stage: 'certificate_verify', context: pending.context, transcript, clientAuth: pending.clientAuth, ...read };
+      return { ...state, postHandshake: { ...auth, pending: next } };
+    }
+    case 'certificate_verify': {
+      const cv = expect(msg, 'certificate_verify', 'ExpectPostHandshakeCertificateVerify');
+      const client = verifyClientSignature(cv, pending.certificate, pending.received, pending.clientAuth, transcript, ctx);
+      transcript.add(raw);
+      return { ...state, postHandshake: { ...auth, pending: { stage: 'finished', context: pending.context, transcript, client } } };
+    }
+    case 'finished': {
+      const fin = expect(msg, 'finished', 'ExpectPostHandshakeFinished');
+      verifyFinished(ctx.provider, state.suite, state.readSecret, transcript.current(), fin);
+      ctx.emit({ type: 'peer-authenticated', peer: peerInfo(pending.client, ctx) });
+      return { ...state, client: pending.client, postHandshake: { ...auth, pending: undefined } };
+    }
+  }
+}
 
 const handlers: { [K in Tls13ServerState['kind']]: Handler<Extract<Tls13ServerState, { kind: K }>> } = {
   ExpectClientHello: onClientHello,
@@ -876,7 +987,12 @@ const handlers: { [K in Tls13ServerState['kind']]: Handler<Extract<Tls13ServerSt
   ExpectCertificateVerify: onCertificateVerify,
   ExpectEndOfEarlyData: onEndOfEarlyData,
   ExpectFinished: onFinished,
-  Traffic: (state, msg, _raw, ctx) => ({ ...handleTraffic(state, msg, ctx), client: state.client }),
+  Traffic: (state, msg, raw, ctx) => {
+    const auth = state.postHandshake;
+    // RFC 8446 §4.6.2: while a request is in progress, its answer comes first (KeyUpdates aside).
+    if (auth?.pending && msg.type !== 'key_update') return onPostHandshakeAuth(state, auth, msg, raw, ctx);
+    return handleTraffic(state, msg, ctx);
+  },
 };
 
 export function handleServerMessage(

@@ -35,7 +35,7 @@ import { ExtensionType, extensionName } from './codes.js';
 import { alpnClientHello, alpnEncryptedExtensions } from './ext/alpn.js';
 import { certificateAuthorities } from './ext/certificate-authorities.js';
 import type { ExtCodec } from './ext/codec.js';
-import { copyBytes } from './ext/codec.js';
+import { copyBytes, emptyExtension } from './ext/codec.js';
 import { cookie } from './ext/cookie.js';
 import { earlyDataIndication, earlyDataNewSessionTicket } from './ext/early-data.js';
 import { ecPointFormats } from './ext/ec-point-formats.js';
@@ -173,6 +173,8 @@ const EXTENSIONS: { readonly [F in Field]: ExtensionSpec<F> } = {
     type: ExtensionType.early_data,
     codecs: { CH: earlyDataIndication, EE: earlyDataIndication, NST: earlyDataNewSessionTicket },
   },
+  // RFC 8446 §4.2.6: empty extension_data.
+  post_handshake_auth: { type: ExtensionType.post_handshake_auth, codecs: { CH: emptyExtension } },
   certificate_authorities: { type: ExtensionType.certificate_authorities, codecs: { CR: certificateAuthorities }, untyped: ['CH'] },
   pre_shared_key: { type: ExtensionType.pre_shared_key, codecs: { CH: preSharedKeyClientHello, SH: preSharedKeyServerHello } },
 };
@@ -203,7 +205,6 @@ const UNTYPED: readonly { readonly type: number; readonly allowed: readonly ExtC
   { type: ExtensionType.padding, allowed: ['CH'] }, // RFC 7685
   { type: ExtensionType.signed_certificate_timestamp, allowed: ['CH', 'CR', 'CT'] }, // RFC 6962
   { type: ExtensionType.oid_filters, allowed: ['CR'] },
-  { type: ExtensionType.post_handshake_auth, allowed: ['CH'] },
 ];
 
 const RULE_BY_TYPE: ReadonlyMap<number, Rule> = new Map([

@@ -52,6 +52,8 @@ export interface ClientHelloExtensions {
   psk_key_exchange_modes?: number[];
   key_share?: KeyShareEntry[];
   early_data?: true;
+  /** RFC 8446 §4.2.6: the client will answer a CertificateRequest after the handshake (empty). */
+  post_handshake_auth?: true;
   pre_shared_key?: OfferedPsks;
   // TLS 1.2 extensions: decoded when TLS 1.2 may be negotiated ('tls12'), else left in `unknown`.
   /** RFC 7627 §5.1 (empty). */

@@ -96,6 +96,7 @@ export const extensionFields: { [C in ExtContext]: Fields<C> } = {
     psk_key_exchange_modes: fc.array(u8, { minLength: 1, maxLength: 4 }),
     key_share: fc.uniqueArray(keyShareEntry, { selector: (e) => e.group, maxLength: 4 }),
     early_data: fc.constant(true),
+    post_handshake_auth: fc.constant(true),
     pre_shared_key: offeredPsks,
     extended_master_secret: fc.constant(true),
     renegotiation_info: renegotiatedConnection,

@@ -11,9 +11,15 @@ import type { Tls13Suite } from './crypto/suites.js';
 import { TLSError, asTLSError, unexpectedMessage } from './errors.js';
 import type { ConnectionEvent, HandshakeInfo } from './events.js';
 import { CHANGE_CIPHER_SPEC, type Exporter, type HandshakeContext, type KeyPhase, type Tls12Input } from './handshake/context.js';
-import { sendKeyUpdate } from './handshake/traffic.js';
+import { type TrafficState, sendKeyUpdate } from './handshake/traffic.js';
 import { type KeyLogLabel, keyLogLine } from './keylog.js';
-import { MAX_CHANGE_CIPHER_SPEC, MAX_REJECTED_EARLY_DATA, MAX_WARNING_ALERTS } from './limits.js';
+import {
+  AES_GCM_RECORD_LIMIT,
+  CHACHA20_POLY1305_RECORD_LIMIT,
+  MAX_CHANGE_CIPHER_SPEC,
+  MAX_REJECTED_EARLY_DATA,
+  MAX_WARNING_ALERTS,
+} from './limits.js';
 import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/joiner.js';
 import { AEAD_TAG_LENGTH, type DecryptedRecord } from './record/protection.js';
@@ -37,6 +43,12 @@ export interface ConnectionOptions {
    * logs keys while a 'keylog' listener exists). Default: always.
    */
   keylog?: () => boolean;
+  /**
+   * TLS 1.3: records we send under one traffic key before our own KeyUpdate renews it (RFC 8446
+   * §5.5). Default: AES_GCM_RECORD_LIMIT or CHACHA20_POLY1305_RECORD_LIMIT for the suite; a
+   * lower value rekeys more often (at least 1).
+   */
+  recordsPerKey?: number;
 }
 
 type Role =
@@ -57,6 +69,7 @@ export class Connection {
   private readonly records: RecordLayer;
   private readonly traceLevel: 'off' | 'handshake' | 'all';
   private readonly wantsKeylog: (() => boolean) | undefined;
+  private readonly recordsPerKey: bigint | undefined;
 
   private output: Uint8Array[] = [];
   private events: ConnectionEvent[] = [];
@@ -96,6 +109,9 @@ export class Connection {
     this.initialClientHello = machine.role === 'client';
     this.traceLevel = options.trace ?? 'handshake';
     this.wantsKeylog = options.keylog;
+    const perKey = options.recordsPerKey;
+    if (perKey !== undefined && (!Number.isSafeInteger(perKey) || perKey < 1)) throw new RangeError('recordsPerKey must be a positive integer');
+    this.recordsPerKey = perKey === undefined ? undefined : BigInt(perKey);
   }
 
   static client(config: ClientConfig, options: ConnectionOptions = {}): Connection {
@@ -404,6 +420,20 @@ export class Connection {
       this.trace({ direction: 'sent', kind: 'application_data', name: 'ApplicationData', size: data.length, protection: 'application' });
     }
     for (const record of this.records.encode(ContentType.application_data, data)) this.output.push(record);
+    this.rekeyWhenDue();
+  }
+
+  /** RFC 8446 §5.5, §4.6.3: a KeyUpdate before our write key reaches its AEAD's record limit. */
+  private rekeyWhenDue(): void {
+    const m = this.machine;
+    if (this.version !== 'TLSv1.3' || m.state.kind !== 'Traffic') return;
+    const sent = this.records.writeSequence;
+    const state = m.state as TrafficState;
+    const limit =
+      this.recordsPerKey ?? BigInt(state.suite.aead === 'chacha20-poly1305' ? CHACHA20_POLY1305_RECORD_LIMIT : AES_GCM_RECORD_LIMIT);
+    if (sent === undefined || sent < limit) return;
+    m.state = sendKeyUpdate(state, this.context, false) as never;
+    this.flushHandshake();
   }
 
   private sendAlert(level: number, description: AlertDescription): void {

@@ -20,6 +20,16 @@ export const MAX_WARNING_ALERTS = 4;
  * max_early_data_size"): this, or the configured maxEarlyData plus record overhead if larger.
  */
 export const MAX_REJECTED_EARLY_DATA = 64 * 1024;
+/**
+ * RFC 8446 §5.5: AES-GCM keys may protect about 2^24.5 full-size records before the
+ * confidentiality margin is spent; we send a KeyUpdate at 2^24, well inside it.
+ */
+export const AES_GCM_RECORD_LIMIT = 2 ** 24;
+/**
+ * RFC 8446 §5.5: ChaCha20-Poly1305's limit lies beyond the 64-bit sequence number; we rekey long
+ * before that wraps (the record layer refuses a wrapped number).
+ */
+export const CHACHA20_POLY1305_RECORD_LIMIT = 2 ** 60;
 /** KeyUpdates received without application data in between. */
 export const MAX_KEY_UPDATES = 32;
 /** middlebox-compat change_cipher_spec records tolerated during the handshake. */

@@ -1,5 +1,5 @@
 // In-memory client <-> server: moves bytes between two sans-IO connections until both are quiet.
-import { Connection } from '../../src/connection.js';
+import { Connection, type ConnectionOptions } from '../../src/connection.js';
 import type { ClientConfig } from '../../src/client/config.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import type { ConnectionEvent } from '../../src/events.js';
@@ -29,11 +29,15 @@ export interface PairOptions {
   chunk?: number | ((from: 'client' | 'server') => number);
   /** Do not run at once: the test can write() first, then call run(). */
   deferRun?: boolean;
+  /** More options for each side's Connection (the provider options above still apply). */
+  clientOptions?: ConnectionOptions;
+  serverOptions?: ConnectionOptions;
 }
 
 export function makePair(clientConfig: ClientConfig, serverConfig: ServerConfig, options: PairOptions = {}): Pair {
-  const client = Connection.client(clientConfig, { ...(options.provider ? { provider: options.provider } : {}) });
+  const client = Connection.client(clientConfig, { ...options.clientOptions, ...(options.provider ? { provider: options.provider } : {}) });
   const server = Connection.server(serverConfig, {
+    ...options.serverOptions,
     ...((options.serverProvider ?? options.provider) ? { provider: options.serverProvider ?? options.provider } : {}),
   });
   const clientEvents: ConnectionEvent[] = [];

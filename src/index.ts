@@ -13,6 +13,8 @@ export { nodeProvider, createNodeProvider } from './crypto/node.js';
 export { connect, type ConnectOptions } from './node/connect.js';
 export { createServer, Server, type ServerOptions } from './node/server.js';
 export { TLSSocket } from './node/tls-socket.js';
+export { type SharedSessionStore, MemorySharedSessionStore, type MemorySharedSessionStoreOptions } from './node/session-store.js';
+export { RedisSessionStore, type RedisSessionStoreOptions, type RedisCommandClient } from './node/redis-store.js';
 export { createSecureContext as createSecureContextWith, type SecureContext } from './node/options.js';
 export * from './wire/codes.js';
 

@@ -10,8 +10,11 @@ import {
   resolveServerConfig,
 } from '../server/config.js';
 import { MAX_SESSION_CONTEXT } from '../tls12/session.js';
+import { MemoryReplayGuard, type ReplayGuard } from '../server/anti-replay.js';
 import { MemorySessionStore } from '../server/session-cache.js';
-import { TICKET_KEYS_LENGTH, TicketKeys } from '../server/tickets.js';
+import { TICKET_KEYS_LENGTH, TicketKeys, type TicketSealer } from '../server/tickets.js';
+import { ProtocolVersion } from '../wire/codes.js';
+import { type PeekedHello, peekClientHello } from './client-hello-peek.js';
 import {
   type CommonOptions,
   type SecureContext,
@@ -20,7 +23,10 @@ import {
   createSecureContext,
   serverConfigFrom,
 } from './options.js';
-import { peekServerName } from './sni.js';
+import { type SharedSessionStore, ticketKeyRotationOf } from './session-store.js';
+import { SharedTicketKeys } from './shared-ticket-keys.js';
+import { DEFAULT_SESSION_STORE_TIMEOUT, StoreCalls, checkStoreTimeout } from './store-calls.js';
+import { type Prefetched, REFUSE_EARLY_DATA, WriteThroughSessions, prefetch } from './store-prefetch.js';
 import { TLSSocket } from './tls-socket.js';
 
 export type SNICallback = (
@@ -65,12 +71,30 @@ export interface ServerOptions extends ServerConfigOptions {
   tickets?: boolean;
   /** false: no TLS 1.2 session-ID cache. Default true: one bounded in-memory store per Server. */
   sessionCache?: boolean;
+  /**
+   * Session state shared with other servers (RedisSessionStore; see SharedSessionStore), so a
+   * session made on one resumes on any: it replaces the in-memory TLS 1.2 session-ID cache, gives
+   * the ticket keys (unless `ticketKeys` are given, which then seal as usual) and records 0-RTT
+   * tickets. A store that fails or is slow costs resumption and 0-RTT, never a handshake: the
+   * Server emits 'sessionStoreError' (err) once per outage and 'sessionStoreRecovered' after it.
+   * Set at createServer (setSecureContext does not change it).
+   */
+  sessionStore?: SharedSessionStore;
+  /** Milliseconds to wait for each sessionStore call before going on without it (default 250). */
+  sessionStoreTimeout?: number;
+  /**
+   * 0-RTT (RFC 8446 §2.3): the most early data a resumed client may send (default 0: none).
+   * Replayable: accept it only for requests that are safe to repeat (RFC 8446 §8). Each ticket
+   * carries early data at most once, across every server sharing `sessionStore`, or within this
+   * Server without one.
+   */
+  maxEarlyData?: number;
 }
 
 /** OpenSSL's SSL_OP_NO_TICKET (node's crypto.constants.SSL_OP_NO_TICKET). */
 const SSL_OP_NO_TICKET = 0x4000;
 
-// Bytes we hold while peeking at a ClientHello for the SNICallback.
+// Bytes we hold while peeking at a ClientHello for the SNICallback or the session store.
 const MAX_PEEK_BYTES = 64 * 1024;
 
 /** Like tls.Server: accepts TCP connections and runs a TLS 1.3 server on each. */
@@ -81,17 +105,39 @@ export class Server extends NetServer {
   /** Shared by every connection of this server, as an OpenSSL SSL_CTX's session cache and ticket keys are. */
   private readonly sessionStore = new MemorySessionStore();
   private readonly ticketKeys: TicketKeys;
+  private replayGuard: ReplayGuard | undefined;
+  /** With options.sessionStore: its calls, and what the core sees of it. */
+  private readonly shared:
+    | { calls: StoreCalls; sessions: WriteThroughSessions; ticketKeys: SharedTicketKeys | undefined }
+    | undefined;
 
   constructor(options: ServerOptions, secureConnectionListener?: (socket: TLSSocket) => void) {
     super({ allowHalfOpen: false }, (socket) => this.onConnection(socket));
     this.options = options;
     if (options.ticketKeys !== undefined) checkTicketKeys(options.ticketKeys);
-    this.ticketKeys = new TicketKeys({
-      overlap: sessionTimeoutOf(options),
-      ...(options.ticketKeys ? { keys: options.ticketKeys } : {}),
-    });
+    const overlap = sessionTimeoutOf(options);
+    this.ticketKeys = new TicketKeys({ overlap, ...(options.ticketKeys ? { keys: options.ticketKeys } : {}) });
+    if (options.sessionStore) this.shared = this.share(options.sessionStore, overlap);
     this.base = this.configFrom(options);
     if (secureConnectionListener) this.on('secureConnection', secureConnectionListener);
+  }
+
+  private share(store: SharedSessionStore, overlap: number): NonNullable<Server['shared']> {
+    const calls = new StoreCalls(store, checkStoreTimeout(this.options.sessionStoreTimeout ?? DEFAULT_SESSION_STORE_TIMEOUT), {
+      down: (err) => this.emit('sessionStoreError', err),
+      up: () => this.emit('sessionStoreRecovered'),
+    });
+    // Given ticketKeys are the operator's to share; otherwise the store's keys seal.
+    const ticketKeys =
+      this.options.ticketKeys === undefined && ticketsOn(this.options)
+        ? new SharedTicketKeys(calls, this.provider, { rotation: ticketKeyRotationOf(store), overlap })
+        : undefined;
+    if (ticketKeys) {
+      ticketKeys.start();
+      this.on('close', () => ticketKeys.stop());
+      this.on('listening', () => ticketKeys.start());
+    }
+    return { calls, sessions: new WriteThroughSessions(calls, this.provider), ticketKeys };
   }
 
   private get provider() {
@@ -100,27 +146,35 @@ export class Server extends NetServer {
 
   private configFrom(options: ServerOptions): Omit<ServerConfig, 'selectCertificates'> {
     const context = sessionIdContextOf(options);
-    const tickets = options.tickets !== false && ((options.secureOptions ?? 0) & SSL_OP_NO_TICKET) === 0;
+    const maxEarlyData = options.maxEarlyData ?? 0;
+    const sealer: TicketSealer = this.shared?.ticketKeys ?? this.ticketKeys;
     return {
       ...serverConfigFrom(options, certifiedKeys(options, this.provider)),
-      sessionCache: options.sessionCache === false ? false : this.sessionStore,
-      tickets: tickets ? this.ticketKeys : false,
+      sessionCache: options.sessionCache === false ? false : (this.shared?.sessions ?? this.sessionStore),
+      tickets: ticketsOn(options) ? sealer : false,
       sessionTimeout: sessionTimeoutOf(options),
       ...(context ? { sessionIdContext: context } : {}),
+      // With a shared store, a connection whose ClientHello offers early data gets its own guard
+      // holding the store's answer (prepare); any other refuses.
+      ...(maxEarlyData > 0
+        ? { maxEarlyData, antiReplay: this.shared ? REFUSE_EARLY_DATA : (this.replayGuard ??= new MemoryReplayGuard()) }
+        : {}),
     };
   }
 
   /** tls.Server#getTicketKeys: the 48 bytes that seal tickets now (see ServerOptions.ticketKeys). */
   getTicketKeys(): Buffer {
-    return Buffer.from(this.ticketKeys.getTicketKeys(this.provider));
+    return Buffer.from((this.shared?.ticketKeys ?? this.ticketKeys).getTicketKeys(this.provider));
   }
 
   /**
    * tls.Server#setTicketKeys: seal new tickets with these 48 bytes. The key they replace still
-   * opens tickets for `sessionTimeout` seconds (node:tls forgets it at once); automatic rotation stops.
+   * opens tickets for `sessionTimeout` seconds (node:tls forgets it at once); automatic rotation
+   * stops. Not with keys from a sessionStore: every server of the store would have to agree.
    */
   setTicketKeys(keys: Uint8Array): void {
     checkTicketKeys(keys);
+    if (this.shared?.ticketKeys) throw new Error('ticket keys come from the sessionStore; give ticketKeys at createServer to manage them yourself');
     this.ticketKeys.setTicketKeys(this.provider, keys);
   }
 
@@ -188,9 +242,13 @@ export class Server extends NetServer {
     });
     tls.once('close', () => clearTimeout(timer));
 
-    const start = (extra?: CertifiedKey[]) => {
+    const start = (extra?: CertifiedKey[], prefetched?: Prefetched) => {
+      if (tls.destroyed) return;
       try {
-        const conn = Connection.serverResolved(this.resolvedFor(extra), {
+        const resolved = this.resolvedFor(extra);
+        // A per-connection copy only when the store answered something for this connection.
+        const config = prefetched && (prefetched.sessionCache || prefetched.antiReplay) ? { ...resolved, ...prefetched } : resolved;
+        const conn = Connection.serverResolved(config, {
           provider: this.provider,
           // Nobody can listen on a server socket before 'secureConnection': trace only on request.
           trace: this.options.trace ?? 'off',
@@ -204,32 +262,88 @@ export class Server extends NetServer {
       }
     };
 
-    const sni = this.options.SNICallback;
-    if (!sni) {
+    if (!this.options.SNICallback && !this.shared) {
       start();
       return;
     }
+    // Peek at the ClientHello before the core starts: an async SNICallback and the shared store
+    // answer first, in parallel (the core is synchronous, DESIGN §1).
+    let base: ResolvedServerConfig;
+    try {
+      base = this.resolvedFor();
+    } catch (err) {
+      tls.destroy(err as Error);
+      return;
+    }
+    // As the core decodes it: TLS 1.2 extensions (session_ticket) only when TLS 1.2 may be spoken.
+    const version = base.minVersion <= ProtocolVersion.TLS1_2 ? 'tls12' : 'tls13';
     let asked = false;
     const tryPeek = (buffered: number) => {
       if (asked) return;
-      const peek = peekServerName(tls.bufferedInput);
+      const peek = peekClientHello(tls.bufferedInput, version);
       if (!peek.done && buffered < MAX_PEEK_BYTES) return;
       asked = true;
-      const name = peek.done ? peek.serverName : undefined;
-      if (name === undefined) {
-        start();
-        return;
-      }
-      sni(name, (err, context) => {
-        if (err) {
-          tls.destroy(err);
-          return;
-        }
-        start(context ? this.toCertificates(context) : undefined);
-      });
+      tls.off('preAttachData', tryPeek);
+      this.prepare(tls, peek.done ? peek.hello : undefined, base, start);
     };
     tls.on('preAttachData', tryPeek);
   }
+
+  /** Runs the SNICallback and the store lookups the ClientHello calls for, then `start`. */
+  private prepare(
+    tls: TLSSocket,
+    hello: PeekedHello | undefined,
+    base: ResolvedServerConfig,
+    start: (extra?: CertifiedKey[], prefetched?: Prefetched) => void,
+  ): void {
+    const waits: Promise<unknown>[] = [];
+    let extra: CertifiedKey[] | undefined;
+    let prefetched: Prefetched | undefined;
+    const sni = this.options.SNICallback;
+    const name = hello?.serverName;
+    if (sni && name !== undefined) {
+      waits.push(
+        new Promise<void>((resolve, reject) => {
+          sni(name, (err, context) => {
+            if (err) return reject(err);
+            try {
+              extra = context ? this.toCertificates(context) : undefined;
+              resolve();
+            } catch (e) {
+              reject(e);
+            }
+          });
+        }),
+      );
+    }
+    const shared = this.shared;
+    if (shared) {
+      // Tickets sealed before the first keys arrive open on this server alone: wait for them, as
+      // for any store call, at most the store timeout.
+      if (shared.ticketKeys && !shared.ticketKeys.loaded) waits.push(atMost(shared.ticketKeys.ready, shared.calls.timeout));
+      const fetched = hello && prefetch(hello, base, shared.calls, base.sessionCache ? shared.sessions : undefined, this.provider);
+      if (fetched) waits.push(fetched.then((p) => (prefetched = p)));
+    }
+    if (!waits.length) {
+      start();
+      return;
+    }
+    // Only the SNICallback can reject (store calls answer a fallback instead).
+    Promise.all(waits).then(
+      () => start(extra, prefetched),
+      (err: unknown) => tls.destroy(err instanceof Error ? err : new Error(String(err))),
+    );
+  }
+}
+
+function atMost(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms).unref()));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function ticketsOn(options: ServerOptions): boolean {
+  return options.tickets !== false && ((options.secureOptions ?? 0) & SSL_OP_NO_TICKET) === 0;
 }
 
 // The core checks these per connection; checked here too, so a bad value fails createServer instead.

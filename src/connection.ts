@@ -49,6 +49,8 @@ export interface ConnectionOptions {
    * lower value rekeys more often (at least 1).
    */
   recordsPerKey?: number;
+  /** A monotonic clock in ms for 'timing' events (default performance.now). */
+  clock?: () => number;
 }
 
 type Role =
@@ -70,6 +72,7 @@ export class Connection {
   private readonly traceLevel: 'off' | 'handshake' | 'all';
   private readonly wantsKeylog: (() => boolean) | undefined;
   private readonly recordsPerKey: bigint | undefined;
+  private readonly clock: () => number;
 
   private output: Uint8Array[] = [];
   private events: ConnectionEvent[] = [];
@@ -109,6 +112,7 @@ export class Connection {
     this.initialClientHello = machine.role === 'client';
     this.traceLevel = options.trace ?? 'handshake';
     this.wantsKeylog = options.keylog;
+    this.clock = options.clock ?? (() => performance.now());
     const perKey = options.recordsPerKey;
     if (perKey !== undefined && (!Number.isSafeInteger(perKey) || perKey < 1)) throw new RangeError('recordsPerKey must be a positive integer');
     this.recordsPerKey = perKey === undefined ? undefined : BigInt(perKey);
@@ -556,6 +560,13 @@ export class Connection {
     },
     setExporter: (exporter) => {
       this.exporter = exporter;
+    },
+    timed: (phase, step) => {
+      if (this.traceLevel === 'off') return step();
+      const start = this.clock();
+      const result = step();
+      this.events.push({ type: 'timing', phase, ms: this.clock() - start });
+      return result;
     },
     complete: (info: HandshakeInfo) => {
       this.flushHandshake();

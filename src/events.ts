@@ -60,6 +60,12 @@ export type ConnectionEvent =
   | { type: 'early-data'; data: Uint8Array }
   | { type: 'key-update'; direction: 'read' | 'write' }
   /**
+   * How long a costly step of the handshake took, in ms (only while tracing): the (EC)DHE
+   * computations ('key-exchange': our share, the agreement; one event each) and the validation
+   * of the peer's certificate chain with its stapled OCSP ('certificate-validation').
+   */
+  | { type: 'timing'; phase: 'key-exchange' | 'certificate-validation'; ms: number }
+  /**
    * Server: the client answered a post-handshake CertificateRequest (RFC 8446 §4.6.2); its
    * identity is now this one (handshakeInfo is updated with it).
    */

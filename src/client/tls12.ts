@@ -365,14 +365,16 @@ function applyStaple(
   ctx: HandshakeContext,
   config: ResolvedClientConfig,
 ): ServerCertificate {
-  const check = checkStapledOcsp({
-    staple,
-    leaf: certificate.leaf,
-    path: certificate.chain,
-    received: peerCertificates,
-    time: ctx.provider.now(),
-    provider: ctx.provider,
-  });
+  const check = ctx.timed('certificate-validation', () =>
+    checkStapledOcsp({
+      staple,
+      leaf: certificate.leaf,
+      path: certificate.chain,
+      received: peerCertificates,
+      time: ctx.provider.now(),
+      provider: ctx.provider,
+    }),
+  );
   let outcome = certificate;
   if (check.error) {
     if (config.rejectUnauthorized) throw check.error;
@@ -395,11 +397,13 @@ const onCertificate: Handler<StateOf<'ExpectCertificate'>> = (state, msg, raw, c
     (() => {
       throw new TLSError(AlertDescription.unknown_ca, 'no trust anchors configured', { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
     });
-  const certificate = verifyPeerCertificate(
-    ctx.provider,
-    verifier,
-    { chain, hostname: config.serverName, purpose: 'server', time: ctx.provider.now() },
-    config.rejectUnauthorized,
+  const certificate = ctx.timed('certificate-validation', () =>
+    verifyPeerCertificate(
+      ctx.provider,
+      verifier,
+      { chain, hostname: config.serverName, purpose: 'server', time: ctx.provider.now() },
+      config.rejectUnauthorized,
+    ),
   );
   checkKeyFitsSuite(n.suite, certificate.leaf.publicKey);
   ctx.describe(
@@ -438,7 +442,9 @@ const onCertificateStatus: Handler<StateOf<'ExpectCertificateStatus'>> = (state,
 function afterServerCertificate(n: Negotiated, server: ServerCertificate, ctx: HandshakeContext): Tls12ClientState {
   if (n.suite.keyExchange !== 'RSA') return { version: 'tls12', kind: 'ExpectServerKeyExchange', n, server };
   // RFC 5246 §7.4.7.1: client_version is the ClientHello's, 0x0303.
-  const { premaster, encrypted } = rsaClientKeyExchange(ctx.provider, server.certificate.leaf.publicKey, ProtocolVersion.TLS1_2);
+  const { premaster, encrypted } = ctx.timed('key-exchange', () =>
+    rsaClientKeyExchange(ctx.provider, server.certificate.leaf.publicKey, ProtocolVersion.TLS1_2),
+  );
   const agreement: KeyAgreement = {
     clientKeyExchange: encodeRsaClientKeyExchange(encrypted),
     premaster,
@@ -486,10 +492,10 @@ const onServerKeyExchange: Handler<StateOf<'ExpectServerKeyExchange'>> = (state,
       throw illegalParameter(`ServerKeyExchange uses ${groupName(group)}, which we did not offer`);
     }
     const proof = verifyParams(n, leaf, signed_params, raw_params, config);
-    const share = ctx.provider.generateKeyShare(group);
+    const share = ctx.timed('key-exchange', () => ctx.provider.generateKeyShare(group));
     if (!share) throw illegalParameter(`cannot generate a share for ${groupName(group)}`);
     agreement = {
-      premaster: ecdhePremaster(share, params.point),
+      premaster: ctx.timed('key-exchange', () => ecdhePremaster(share, params.point)),
       clientKeyExchange: encodeEcdheClientKeyExchange(share.publicKey),
       group,
       groupName: groupInfo(group)?.name ?? groupName(group),
@@ -499,7 +505,7 @@ const onServerKeyExchange: Handler<StateOf<'ExpectServerKeyExchange'>> = (state,
     const { params, raw_params, signed_params } = decodeDheServerKeyExchange(ske.body);
     const proof = verifyParams(n, leaf, signed_params, raw_params, config);
     // The policy (RFC 7919 groups, else a prime of 2048..4096 bits that tests prime) is clientDhe's.
-    const dhe = clientDhe(ctx.provider, { p: params.dh_p, g: params.dh_g, Ys: params.dh_Ys });
+    const dhe = ctx.timed('key-exchange', () => clientDhe(ctx.provider, { p: params.dh_p, g: params.dh_g, Ys: params.dh_Ys }));
     agreement = {
       premaster: dhe.premaster,
       clientKeyExchange: encodeDheClientKeyExchange(dhe.publicKey),

@@ -191,11 +191,13 @@ export function startClient(ctx: HandshakeContext, config: ResolvedClientConfig)
   const tls13 = offersTls13(config);
   // A TLS 1.2-only ClientHello carries no key_share (RFC 8446 §4.2.1).
   const shares = tls13
-    ? config.keyShareGroups.map((g) => {
-        const share = ctx.provider.generateKeyShare(g);
-        if (!share) throw new Error(`unsupported key share group ${groupName(g)}`);
-        return share;
-      })
+    ? ctx.timed('key-exchange', () =>
+        config.keyShareGroups.map((g) => {
+          const share = ctx.provider.generateKeyShare(g);
+          if (!share) throw new Error(`unsupported key share group ${groupName(g)}`);
+          return share;
+        }),
+      )
     : [];
   const resumption = sessionToOffer(config, ctx.provider);
   const psk13 = tls13 ? session13ToOffer(config, ctx.provider) : undefined;
@@ -390,7 +392,7 @@ const onServerHello: Handler<Extract<Tls13ClientState, { kind: 'ExpectServerHell
   const { transcript } = state;
   transcript.start(suite.hash);
   transcript.add(raw);
-  const shared = share.agree(serverShare.key_exchange);
+  const shared = ctx.timed('key-exchange', () => share.agree(serverShare.key_exchange));
   // RFC 8446 §7.1: a resumption starts the key schedule from the PSK.
   const handshakeSecret = new EarlySecret(ctx.provider, suite, resumed?.psk).handshakeSecret(shared);
   const th = transcript.current();
@@ -447,7 +449,7 @@ function onHelloRetryRequest(
     if (shares.some((s) => s.group === selected)) {
       throw illegalParameter('HelloRetryRequest selected a group we already sent a share for');
     }
-    shares = [ctx.provider.generateKeyShare(selected)!];
+    shares = [ctx.timed('key-exchange', () => ctx.provider.generateKeyShare(selected)!)];
   }
   ctx.describe(() => `${cipherSuiteName(suite.id)}${selected !== undefined ? ` group=${groupName(selected)}` : ''}${cookie ? ' cookie' : ''}`);
 
@@ -584,30 +586,33 @@ function onCertificate(
     (() => {
       throw new TLSError(AlertDescription.unknown_ca, 'no trust anchors configured', { code: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' });
     });
-  let outcome = verifyPeerCertificate(
-    ctx.provider,
-    verifier,
-    { chain, hostname: config.serverName, purpose: 'server', time },
-    config.rejectUnauthorized,
-  );
-  let ocsp: OcspResult | undefined;
-  if (config.requestOCSP) {
-    // RFC 8446 §4.4.2.1 lets a server staple statuses for intermediates too; we check the leaf's.
-    const check = checkStapledOcsp({
-      staple: cert.certificate_list[0]!.extensions.status_request,
-      leaf: outcome.leaf,
-      path: outcome.chain,
-      received: chain,
-      time,
-      provider: ctx.provider,
-    });
-    ocsp = check.ocsp;
-    if (check.error) {
-      if (config.rejectUnauthorized) throw check.error;
-      // node:tls semantics, as for the chain: rejectUnauthorized false records the (first) failure.
-      if (outcome.authorized) outcome = { ...outcome, authorized: false, error: check.error };
+  const { outcome, ocsp } = ctx.timed('certificate-validation', () => {
+    let outcome = verifyPeerCertificate(
+      ctx.provider,
+      verifier,
+      { chain, hostname: config.serverName, purpose: 'server', time },
+      config.rejectUnauthorized,
+    );
+    let ocsp: OcspResult | undefined;
+    if (config.requestOCSP) {
+      // RFC 8446 §4.4.2.1 lets a server staple statuses for intermediates too; we check the leaf's.
+      const check = checkStapledOcsp({
+        staple: cert.certificate_list[0]!.extensions.status_request,
+        leaf: outcome.leaf,
+        path: outcome.chain,
+        received: chain,
+        time,
+        provider: ctx.provider,
+      });
+      ocsp = check.ocsp;
+      if (check.error) {
+        if (config.rejectUnauthorized) throw check.error;
+        // node:tls semantics, as for the chain: rejectUnauthorized false records the (first) failure.
+        if (outcome.authorized) outcome = { ...outcome, authorized: false, error: check.error };
+      }
     }
-  }
+    return { outcome, ocsp };
+  });
   ctx.describe(
     () =>
       `${chain.length} cert(s), leaf ${outcome.leaf.subject.replace(/\n/g, ', ')}${ocsp ? ` ocsp=${ocsp.status}` : ''}` +

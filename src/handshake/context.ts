@@ -88,6 +88,8 @@ export interface HandshakeContext {
    * secrets it needs exist; exportKeyingMaterial() calls it after the handshake.
    */
   setExporter(exporter: Exporter): void;
+  /** Runs `step`; while tracing, reports how long it took as a 'timing' event. */
+  timed<T>(phase: 'key-exchange' | 'certificate-validation', step: () => T): T;
   complete(info: HandshakeInfo): void;
   emit(event: ConnectionEvent): void;
 }

@@ -161,6 +161,9 @@ export class TLSSocket extends Duplex {
         case 'trace':
           this.emit('trace', event.event);
           break;
+        case 'timing':
+          this.emit('timing', event.phase, event.ms);
+          break;
         case 'key-update':
           this.emit('keyUpdate', event.direction);
           break;

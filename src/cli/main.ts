@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { runDemo } from './demo.js';
+import { registerConnectCommand } from './connect.js';
+import { registerServeCommand } from './serve.js';
 import { registerVerifyCommand } from './verify.js';
 
 const program = new Command();
@@ -17,6 +19,8 @@ program
     await runDemo({ color: opts.color && pc.isColorSupported, keyType: opts.keyType, tls12: Boolean(opts['tls1.2']) });
   });
 
+registerConnectCommand(program);
+registerServeCommand(program);
 registerVerifyCommand(program);
 
 program.parseAsync().catch((err: unknown) => {

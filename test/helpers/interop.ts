@@ -258,3 +258,19 @@ export async function startSServer(args: readonly string[]): Promise<{ peer: Pee
 export function startSClient(port: number, args: readonly string[]): Peer {
   return new Peer('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args]);
 }
+
+/**
+ * `openssl s_client` to 127.0.0.1:`port`, given `input` then stdin closed: it runs until the server
+ * closes (with -ign_eof, our close_notify) or fails, and resolves once it has exited.
+ */
+export async function runSClient(port: number, args: readonly string[], input = ''): Promise<Peer> {
+  const peer = startSClient(port, args);
+  try {
+    peer.child.stdin!.end(input);
+    await peer.waitExit();
+    return peer;
+  } catch (err) {
+    await peer.kill();
+    throw err;
+  }
+}

@@ -17,7 +17,7 @@ import {
   killAll,
   listen,
   requireCommand,
-  startSClient,
+  runSClient,
   tempDir,
   waitUntil,
   withTimeout,
@@ -93,16 +93,8 @@ function clientFiles(name: string, pki: Pki): string[] {
 }
 
 /** s_client against our server; it runs until our close_notify or the alert, then exits. */
-async function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  const peer = startSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', serverRoot, '-verify_return_error', '-ign_eof', ...args]);
-  try {
-    peer.child.stdin!.end();
-    await peer.waitExit();
-    return peer;
-  } catch (err) {
-    await peer.kill();
-    throw err;
-  }
+function sClient(port: number, args: readonly string[]): Promise<Peer> {
+  return runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', serverRoot, '-verify_return_error', '-ign_eof', ...args]);
 }
 
 const codeOf = (err: Error | undefined) => (err as (Error & { code?: string }) | undefined)?.code;

@@ -13,6 +13,7 @@ import {
   killAll,
   listen,
   requireCommand,
+  runSClient,
   startSClient,
   tempDir,
   writePki,
@@ -72,23 +73,9 @@ async function startOurServer(options: Partial<ServerOptions> = {}): Promise<Ses
 }
 
 /** Runs s_client against `port` with `args`, sends PING, and waits for it to exit. */
-async function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  const peer = startSClient(port, [
-    '-tls1_3',
-    '-CAfile',
-    rootFile,
-    '-verify_return_error',
-    '-ign_eof', // stdin EOF does not close: s_client runs until our server's close_notify
-    ...args,
-  ]);
-  try {
-    peer.child.stdin!.end(`${PING}\n`);
-    await peer.waitExit();
-    return peer;
-  } catch (err) {
-    await peer.kill();
-    throw err;
-  }
+function sClient(port: number, args: readonly string[]): Promise<Peer> {
+  // -ign_eof: stdin's EOF does not close; s_client runs until our server's close_notify.
+  return runSClient(port, ['-tls1_3', '-CAfile', rootFile, '-verify_return_error', '-ign_eof', ...args], `${PING}\n`);
 }
 
 function assertEchoSession(peer: Peer, session: Session) {

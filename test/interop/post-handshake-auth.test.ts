@@ -15,7 +15,7 @@ import {
   killAll,
   listen,
   requireCommand,
-  startSClient,
+  runSClient,
   startSServer,
   tempDir,
   waitEvent,
@@ -57,12 +57,10 @@ describe('openssl s_client -enable_pha → our server', () => {
     });
     const port = await listen(ours);
     try {
-      const peer = startSClient(port, [
+      const peer = await runSClient(port, [
         '-tls1_3', '-servername', 'localhost', '-CAfile', server.root, '-verify_return_error', '-ign_eof',
         '-enable_pha', '-cert', client.leaf, '-key', client.key, '-cert_chain', client.intermediate,
       ]);
-      peer.child.stdin!.end();
-      await peer.waitExit();
       assert.match(peer.stdout, /authorized=true/, peer.output);
       assert.deepEqual(seen, [{ before: false, after: true, subject: { CN: 'client one' } }]);
     } finally {
@@ -83,9 +81,7 @@ describe('openssl s_client -enable_pha → our server', () => {
     });
     const port = await listen(ours);
     try {
-      const peer = startSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', server.root, '-ign_eof', '-cert', client.leaf, '-key', client.key]);
-      peer.child.stdin!.end();
-      await peer.waitExit();
+      const peer = await runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', server.root, '-ign_eof', '-cert', client.leaf, '-key', client.key]);
       assert.match(peer.stdout, /bye/, peer.output);
       assert.deepEqual(errors, ['the client did not offer post_handshake_auth']);
     } finally {

@@ -20,7 +20,7 @@ import {
   killAll,
   listen,
   requireCommand,
-  startSClient,
+  runSClient,
   tempDir,
 } from '../helpers/interop.js';
 import { cachedPki } from '../helpers/pki.js';
@@ -65,16 +65,8 @@ async function startOurs(options: Partial<ServerOptions> = {}): Promise<Ours> {
 }
 
 /** s_client -tls1_2 against `port` with `args`; it runs until our close_notify, then exits. */
-async function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  const peer = startSClient(port, ['-tls1_2', '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-ign_eof', ...args]);
-  try {
-    peer.child.stdin!.end();
-    await peer.waitExit();
-    return peer;
-  } catch (err) {
-    await peer.kill();
-    throw err;
-  }
+function sClient(port: number, args: readonly string[]): Promise<Peer> {
+  return runSClient(port, ['-tls1_2', '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-ign_eof', ...args]);
 }
 
 /** How many handshakes s_client reported as `kind` ("New" or "Reused") in TLS 1.2. */

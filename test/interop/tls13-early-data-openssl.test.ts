@@ -15,7 +15,7 @@ import {
   killAll,
   listen,
   requireCommand,
-  startSClient,
+  runSClient,
   startSServer,
   tempDir,
   waitEvent,
@@ -117,16 +117,8 @@ async function startOurs(options: Partial<ServerOptions> = {}): Promise<Ours> {
 }
 
 /** s_client -tls1_3 against `port`; it runs until our close_notify, then exits. */
-async function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  const peer = startSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', files.root, '-verify_return_error', '-ign_eof', ...args]);
-  try {
-    peer.child.stdin!.end();
-    await peer.waitExit();
-    return peer;
-  } catch (err) {
-    await peer.kill();
-    throw err;
-  }
+function sClient(port: number, args: readonly string[]): Promise<Peer> {
+  return runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', files.root, '-verify_return_error', '-ign_eof', ...args]);
 }
 
 describe('openssl s_client -early_data → our server (maxEarlyData)', () => {

@@ -8,7 +8,7 @@ import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
-import { type Peer, type TempDir, WAIT_MS, closeServer, killAll, listen, requireCommand, startSClient, tempDir } from '../helpers/interop.js';
+import { type Peer, type TempDir, WAIT_MS, closeServer, killAll, listen, requireCommand, runSClient, tempDir } from '../helpers/interop.js';
 import { cachedPki } from '../helpers/pki.js';
 
 const TEST = { timeout: 60_000 };
@@ -49,16 +49,8 @@ async function startOurs(options: Partial<ServerOptions> = {}): Promise<Ours> {
 }
 
 /** s_client -tls1_3 against `port`; it runs until our close_notify, then exits. */
-async function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  const peer = startSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-ign_eof', ...args]);
-  try {
-    peer.child.stdin!.end();
-    await peer.waitExit();
-    return peer;
-  } catch (err) {
-    await peer.kill();
-    throw err;
-  }
+function sClient(port: number, args: readonly string[]): Promise<Peer> {
+  return runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-ign_eof', ...args]);
 }
 
 const count = (peer: Peer, kind: 'New' | 'Reused') => peer.stdout.match(new RegExp(`^${kind}, TLSv1\\.3, Cipher is `, 'gm'))?.length ?? 0;

@@ -1,6 +1,8 @@
 import type { KeyShare } from '../crypto/provider.js';
 import { tls12Suite } from '../crypto/suites.js';
-import { ECPointFormat, ProtocolVersion, PskKeyExchangeMode } from '../wire/codes.js';
+import { TLSError, illegalParameter } from '../errors.js';
+import type { HandshakeContext } from '../handshake/context.js';
+import { AlertDescription, ECPointFormat, ProtocolVersion, PskKeyExchangeMode } from '../wire/codes.js';
 import type { HandshakeEncodeOptions } from '../wire/handshake.js';
 import type { ClientHello } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
@@ -104,4 +106,32 @@ const ticketToOffer = (offer: SessionOffer | undefined): Uint8Array =>
 export function clientHelloEncoding(config: ResolvedClientConfig): HandshakeEncodeOptions {
   const order = config.helloExtensions.order;
   return order ? { extensionOrder: order } : {};
+}
+
+/** RFC 8446 §4.2, RFC 5246 §7.4.1.4: an extension in the server's answer that we did not offer. */
+export const unsolicited = (what: string): TLSError =>
+  new TLSError(AlertDescription.unsupported_extension, `server sent ${what} we did not offer`);
+
+/**
+ * The answers a server gives the same way in TLS 1.3 EncryptedExtensions and a TLS 1.2
+ * ServerHello: no unknown extension, server_name only if we sent SNI (RFC 6066 §3),
+ * record_size_limit only if we offered one (RFC 8449 §4, then applied to our records), an ALPN
+ * protocol of ours (RFC 7301 §3.2). Returns the protocol selected.
+ */
+export function acceptServerExtensions(
+  x: { unknown: readonly unknown[]; server_name?: true; record_size_limit?: number; alpn?: string },
+  ctx: HandshakeContext,
+  config: ResolvedClientConfig,
+): string | false {
+  if (x.unknown.length) throw unsolicited('an extension');
+  if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
+  if (x.record_size_limit !== undefined) {
+    if (config.recordSizeLimit === undefined) throw unsolicited('record_size_limit');
+    // Values below 64 failed decoding.
+    ctx.setRecordSizeLimit(x.record_size_limit, config.recordSizeLimit);
+  }
+  if (x.alpn === undefined) return false;
+  if (!config.alpnProtocols.length) throw unsolicited('ALPN');
+  if (!config.alpnProtocols.includes(x.alpn)) throw illegalParameter('server selected an ALPN protocol we did not offer');
+  return x.alpn;
 }

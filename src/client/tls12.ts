@@ -72,7 +72,7 @@ import {
 import { decodeDheServerKeyExchange, decodeEcdheServerKeyExchange } from '../wire/messages/server-key-exchange.js';
 import type { CertificateRequest12, HandshakeKind, MessageOf, NewSessionTicket12, ServerHello12 } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
-import { offersEcPointFormats, offersEncryptThenMac } from './hello.js';
+import { acceptServerExtensions, offersEcPointFormats, offersEncryptThenMac, unsolicited } from './hello.js';
 import { type ClientSession, type SessionOffer, encodeClientSession, normalizeServerName, offersSessionTicket } from './sessions.js';
 import type { ClientState } from './state.js';
 
@@ -236,8 +236,6 @@ function record(n: Negotiated, raw: Uint8Array): void {
   n.messages?.push(raw);
 }
 
-const unsolicited = (what: string) => new TLSError(AlertDescription.unsupported_extension, `server sent ${what} we did not offer`);
-
 /**
  * The ServerHello (RFC 5246 §7.4.1.3), once tls13.ts has settled TLS 1.2. `transcript` holds our
  * ClientHello, not yet hashed (the PRF hash comes with the suite).
@@ -262,8 +260,7 @@ export function startTls12(
 
   // RFC 5246 §7.4.1.4: only extensions the ClientHello offered, else unsupported_extension.
   const x = sh.extensions;
-  if (x.unknown.length) throw unsolicited('an extension');
-  if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
+  const alpnProtocol = acceptServerExtensions(x, ctx, config);
   if (x.status_request && !config.requestOCSP) throw unsolicited('status_request');
   if (x.session_ticket && !offersSessionTicket(config)) throw unsolicited('session_ticket');
   if (x.encrypt_then_mac && !offersEncryptThenMac(config)) throw unsolicited('encrypt_then_mac');
@@ -277,18 +274,6 @@ export function startTls12(
   // RFC 5746 §3.4: on an initial handshake renegotiated_connection must be empty.
   if (x.renegotiation_info !== undefined && x.renegotiation_info.length !== 0) {
     throw handshakeFailure('server renegotiation_info is not empty on an initial handshake');
-  }
-  if (x.record_size_limit !== undefined) {
-    if (config.recordSizeLimit === undefined) throw unsolicited('record_size_limit');
-    // RFC 8449 §4: our records to the server honour its limit (values below 64 failed decoding).
-    ctx.setRecordSizeLimit(x.record_size_limit, config.recordSizeLimit);
-  }
-  let alpnProtocol: string | false = false;
-  if (x.alpn !== undefined) {
-    if (!config.alpnProtocols.length) throw unsolicited('ALPN');
-    // RFC 7301 §3.2: the selection must be one of ours.
-    if (!config.alpnProtocols.includes(x.alpn)) throw illegalParameter('server selected an ALPN protocol we did not offer');
-    alpnProtocol = x.alpn;
   }
   const extendedMasterSecret = x.extended_master_secret === true;
   // RFC 7366 §3: encrypt_then_mac changes nothing for AEAD suites.

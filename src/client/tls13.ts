@@ -81,7 +81,15 @@ import type {
 } from '../wire/types.js';
 import type { ResolvedClientConfig } from './config.js';
 import type { ClientState } from './state.js';
-import { type HelloParameters, buildClientHello, clientHelloEncoding, offersTls12, offersTls13 } from './hello.js';
+import {
+  type HelloParameters,
+  acceptServerExtensions,
+  buildClientHello,
+  clientHelloEncoding,
+  offersTls12,
+  offersTls13,
+  unsolicited,
+} from './hello.js';
 import {
   type ClientSession13,
   type Session13Offer,
@@ -499,24 +507,9 @@ const onEncryptedExtensions: Handler<Extract<Tls13ClientState, { kind: 'ExpectEn
 ) => {
   const ee = expect(msg, 'encrypted_extensions', state.kind);
   const x = ee.extensions;
-  const unsolicited = (what: string) =>
-    new TLSError(AlertDescription.unsupported_extension, `server sent ${what} we did not offer`);
-  if (x.unknown.length) throw unsolicited('an extension');
-  if (x.server_name && config.sni === undefined) throw unsolicited('server_name');
   const { n } = state;
   if (x.early_data && n.early !== 'pending') throw unsolicited('early_data');
-  if (x.record_size_limit !== undefined) {
-    if (config.recordSizeLimit === undefined) throw unsolicited('record_size_limit');
-    // RFC 8449 §4: our records to the server honour its limit (values below 64 failed decoding).
-    ctx.setRecordSizeLimit(x.record_size_limit, config.recordSizeLimit);
-  }
-  let alpnProtocol: string | false = false;
-  if (x.alpn !== undefined) {
-    if (!config.alpnProtocols.length) throw unsolicited('ALPN');
-    // RFC 7301 §3.2: the selection must be one of ours.
-    if (!config.alpnProtocols.includes(x.alpn)) throw illegalParameter('server selected an ALPN protocol we did not offer');
-    alpnProtocol = x.alpn;
-  }
+  const alpnProtocol = acceptServerExtensions(x, ctx, config);
   if (n.early === 'pending') {
     if (x.early_data) {
       // RFC 8446 §4.2.10: early data is accepted only under the ticket's own suite and protocol.

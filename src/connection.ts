@@ -51,6 +51,8 @@ export interface ConnectionOptions {
   recordsPerKey?: number;
   /** A monotonic clock in ms for 'timing' events (default performance.now). */
   clock?: () => number;
+  /** Trace events carry the bytes of handshake messages, alerts and ChangeCipherSpecs (TraceEvent.bytes). */
+  traceBytes?: boolean;
 }
 
 type Role =
@@ -61,6 +63,8 @@ type Protection = TraceEvent['protection'];
 
 // RFC 8446 §5: the change_cipher_spec record, always sent in plaintext.
 const CHANGE_CIPHER_SPEC_RECORD = new Uint8Array([ContentType.change_cipher_spec, 0x03, 0x03, 0x00, 0x01, 0x01]);
+const CHANGE_CIPHER_SPEC_BODY = Uint8Array.of(1);
+const NO_BYTES: { bytes?: Uint8Array } = Object.freeze({});
 const EMPTY = new Uint8Array(0);
 
 export class Connection {
@@ -73,6 +77,7 @@ export class Connection {
   private readonly wantsKeylog: (() => boolean) | undefined;
   private readonly recordsPerKey: bigint | undefined;
   private readonly clock: () => number;
+  private readonly traceBytes: boolean;
 
   private output: Uint8Array[] = [];
   private events: ConnectionEvent[] = [];
@@ -113,6 +118,7 @@ export class Connection {
     this.traceLevel = options.trace ?? 'handshake';
     this.wantsKeylog = options.keylog;
     this.clock = options.clock ?? (() => performance.now());
+    this.traceBytes = options.traceBytes ?? false;
     const perKey = options.recordsPerKey;
     if (perKey !== undefined && (!Number.isSafeInteger(perKey) || perKey < 1)) throw new RangeError('recordsPerKey must be a positive integer');
     this.recordsPerKey = perKey === undefined ? undefined : BigInt(perKey);
@@ -336,7 +342,7 @@ export class Connection {
     if (this.version === 'TLSv1.2') {
       if (wasProtected || this.info) throw unexpectedMessage('change_cipher_spec at this point');
       if (content.length !== 1 || content[0] !== 1) throw unexpectedMessage('malformed change_cipher_spec');
-      this.trace({ direction: 'received', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: this.readProtection });
+      this.trace({ direction: 'received', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: this.readProtection, ...this.bytesOf(CHANGE_CIPHER_SPEC_BODY) });
       this.dispatch(CHANGE_CIPHER_SPEC, EMPTY);
       return;
     }
@@ -344,14 +350,14 @@ export class Connection {
     if (wasProtected || this.info || beforeFirstHello) throw unexpectedMessage('change_cipher_spec at this point');
     if (content.length !== 1 || content[0] !== 1) throw unexpectedMessage('malformed change_cipher_spec');
     if (++this.changeCipherSpecs > MAX_CHANGE_CIPHER_SPEC) throw unexpectedMessage('too many change_cipher_spec records');
-    this.trace({ direction: 'received', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext' });
+    this.trace({ direction: 'received', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext', ...this.bytesOf(CHANGE_CIPHER_SPEC_BODY) });
   }
 
   private onAlert(content: Uint8Array): void {
     // RFC 8446 §5.1: alerts are never fragmented or coalesced.
     if (content.length !== 2) throw new TLSError(AlertDescription.decode_error, 'alert record is not 2 bytes');
     const description = content[1]! as AlertDescription;
-    this.trace({ direction: 'received', kind: 'alert', name: alertName(description), size: 2, protection: this.readProtection });
+    this.trace({ direction: 'received', kind: 'alert', name: alertName(description), size: 2, protection: this.readProtection, ...this.bytesOf(content) });
     if (description === AlertDescription.close_notify) {
       this.receivedClose = true;
       this.events.push({ type: 'peer-closed' });
@@ -377,6 +383,7 @@ export class Connection {
         name: messageName(msg.type),
         size: m.raw.length,
         protection: this.readProtection,
+        ...this.bytesOf(m.raw),
       });
       this.readKeysChanged = false;
       this.dispatch(msg, m.raw);
@@ -442,7 +449,7 @@ export class Connection {
 
   private sendAlert(level: number, description: AlertDescription): void {
     this.flushHandshake();
-    this.trace({ direction: 'sent', kind: 'alert', name: alertName(description), size: 2, protection: this.writeProtection });
+    this.trace({ direction: 'sent', kind: 'alert', name: alertName(description), size: 2, protection: this.writeProtection, ...this.bytesOf(Uint8Array.of(level, description)) });
     for (const record of this.records.encode(ContentType.alert, new Uint8Array([level, description]))) this.output.push(record);
   }
 
@@ -481,6 +488,11 @@ export class Connection {
     }
   }
 
+  /** TraceEvent.bytes, a copy (received bytes may be views of buffers that are reused), when wanted. */
+  private bytesOf(bytes: Uint8Array): { bytes?: Uint8Array } {
+    return this.traceBytes ? { bytes: bytes.slice() } : NO_BYTES;
+  }
+
   private trace(event: Omit<TraceEvent, 'time'>): TraceEvent | undefined {
     if (this.traceLevel === 'off') return undefined;
     const full: TraceEvent = { ...event, time: this.provider.now() };
@@ -504,6 +516,7 @@ export class Connection {
           size: bytes.length,
           protection: this.writeProtection,
           ...(text ? { detail: text } : {}),
+          ...this.bytesOf(bytes),
         });
       }
       return bytes;
@@ -511,7 +524,7 @@ export class Connection {
     sendChangeCipherSpec: () => {
       this.flushHandshake();
       this.output.push(CHANGE_CIPHER_SPEC_RECORD);
-      this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext' });
+      this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: 'plaintext', ...this.bytesOf(CHANGE_CIPHER_SPEC_BODY) });
     },
     setReadKeys: (suite: Tls13Suite, secret: Uint8Array, phase: KeyPhase) => {
       const { key, iv } = trafficKeys(this.provider, suite, secret);
@@ -597,7 +610,7 @@ export class Connection {
     changeWriteCipherSpec: (protection) => {
       this.flushHandshake();
       this.output.push(CHANGE_CIPHER_SPEC_RECORD);
-      this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: this.writeProtection });
+      this.trace({ direction: 'sent', kind: 'change_cipher_spec', name: 'ChangeCipherSpec', size: 1, protection: this.writeProtection, ...this.bytesOf(CHANGE_CIPHER_SPEC_BODY) });
       this.records.setWriteProtection(new Tls12RecordEncrypter(this.provider, protection));
       this.writeProtection = 'application';
     },

@@ -17,6 +17,11 @@ export interface TraceEvent {
   protection: 'plaintext' | 'early' | 'handshake' | 'application';
   /** A one-line summary of interesting fields (suite, group, names…). */
   detail?: string;
+  /**
+   * With ConnectionOptions.traceBytes: the plaintext bytes (a handshake message with its 4-byte
+   * header, an alert's 2 bytes, a ChangeCipherSpec's 1), for hexdumps. Never application data.
+   */
+  bytes?: Uint8Array;
 }
 
 const MESSAGE_NAMES: Record<string, string> = {

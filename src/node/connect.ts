@@ -15,6 +15,8 @@ export interface ConnectOptions extends CommonOptions {
   timeout?: number;
   /** 'handshake' (default) or 'all' to trace every application-data record too. */
   trace?: 'off' | 'handshake' | 'all';
+  /** Trace events carry the bytes of each handshake message, alert and ChangeCipherSpec (for hexdumps). */
+  traceBytes?: boolean;
   /**
    * node:tls: a session from an earlier connection's 'session' event or getSession(), to resume
    * (TLS 1.2). Offered only to the same servername; anything but such a session throws here.
@@ -61,7 +63,12 @@ export function connect(
   // The Connection first: a configuration error (a malformed `session`, say) throws before any
   // socket is opened.
   let wantsKeylog = (): boolean => false;
-  const conn = Connection.client(config, { provider, trace: options.trace ?? 'handshake', keylog: () => wantsKeylog() });
+  const conn = Connection.client(config, {
+    provider,
+    trace: options.trace ?? 'handshake',
+    keylog: () => wantsKeylog(),
+    ...(options.traceBytes ? { traceBytes: true } : {}),
+  });
 
   const socket: Duplex = options.socket ?? netConnect({ host, port: options.port ?? 443 });
   if (options.timeout) (socket as Socket).setTimeout?.(options.timeout);

@@ -30,3 +30,21 @@ test('without tracing, no timing events', () => {
   assert.equal(timings(p.clientEvents).length, 0);
   assert.ok(p.client.handshakeComplete);
 });
+
+test('traceBytes: trace events carry each handshake message, CCS and alert as on the wire', () => {
+  const p = makePair(clientFor(pki), serverFor(pki), { clientOptions: { traceBytes: true } });
+  p.client.close();
+  p.run();
+  const traced = p.clientEvents.flatMap((e) => (e.type === 'trace' ? [e.event] : []));
+  assert.ok(traced.length > 5);
+  for (const e of traced) {
+    assert.ok(e.bytes, `${e.name} has bytes`);
+    assert.equal(e.bytes.length, e.size, e.name);
+  }
+  const hello = traced.find((e) => e.name === 'ClientHello')!;
+  assert.equal(hello.bytes![0], 1, 'handshake type client_hello');
+  assert.deepEqual([...traced.find((e) => e.kind === 'change_cipher_spec')!.bytes!], [1]);
+  assert.deepEqual([...traced.find((e) => e.name === 'close_notify')!.bytes!], [1, 0]);
+  const plain = makePair(clientFor(pki), serverFor(pki));
+  assert.ok(plain.clientEvents.every((e) => e.type !== 'trace' || e.event.bytes === undefined), 'none by default');
+});

@@ -67,16 +67,43 @@ const encoder = new TextEncoder();
 const LABEL_PREFIX = encoder.encode('tls13 ');
 
 // The protocol's labels are a dozen constants; exporter labels come from callers, hence the bound.
-const labelCache = new Map<string, Uint8Array>();
+interface LabelEntry {
+  readonly bytes: Uint8Array;
+  /**
+   * HkdfLabel || 0x01 for an empty context, by length: it then depends only on the label and the
+   * length, and "key", "iv", "finished" and "traffic upd" are derived about ten times per handshake.
+   */
+  readonly emptyContext: Uint8Array[];
+}
+const labelCache = new Map<string, LabelEntry>();
 const MAX_CACHED_LABELS = 64;
 
-function labelToBytes(label: string): Uint8Array {
-  let bytes = labelCache.get(label);
-  if (!bytes) {
-    bytes = encoder.encode(label);
-    if (labelCache.size < MAX_CACHED_LABELS) labelCache.set(label, bytes);
+function labelEntry(label: string): LabelEntry {
+  let entry = labelCache.get(label);
+  if (!entry) {
+    entry = { bytes: encoder.encode(label), emptyContext: [] };
+    if (labelCache.size < MAX_CACHED_LABELS) labelCache.set(label, entry);
   }
-  return bytes;
+  return entry;
+}
+
+/** HkdfLabel (RFC 8446 §7.1), followed by HKDF-Expand's first counter octet when `counter`. */
+function hkdfLabel(labelBytes: Uint8Array, context: Uint8Array, length: number, counter: boolean): Uint8Array {
+  const fullLabelLength = LABEL_PREFIX.length + labelBytes.length;
+  if (fullLabelLength > 255) throw internalError(`HKDF-Expand-Label label of ${fullLabelLength} bytes exceeds 255`);
+  if (context.length > 255) throw internalError(`HKDF-Expand-Label context of ${context.length} bytes exceeds 255`);
+  if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw internalError(`HKDF-Expand-Label length ${length} does not fit uint16`);
+  const infoLength = 2 + 1 + fullLabelLength + 1 + context.length;
+  const info = new Uint8Array(counter ? infoLength + 1 : infoLength);
+  info[0] = length >>> 8;
+  info[1] = length & 0xff;
+  info[2] = fullLabelLength;
+  info.set(LABEL_PREFIX, 3);
+  info.set(labelBytes, 3 + LABEL_PREFIX.length);
+  info[3 + fullLabelLength] = context.length;
+  info.set(context, 4 + fullLabelLength);
+  if (counter) info[infoLength] = 1;
+  return info;
 }
 
 /**
@@ -92,24 +119,16 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const labelBytes = typeof label === 'string' ? labelToBytes(label) : label;
-  const fullLabelLength = LABEL_PREFIX.length + labelBytes.length;
-  if (fullLabelLength > 255) throw internalError(`HKDF-Expand-Label label of ${fullLabelLength} bytes exceeds 255`);
-  if (context.length > 255) throw internalError(`HKDF-Expand-Label context of ${context.length} bytes exceeds 255`);
-  if (!Number.isInteger(length) || length < 0 || length > 0xffff) throw internalError(`HKDF-Expand-Label length ${length} does not fit uint16`);
-  const infoLength = 2 + 1 + fullLabelLength + 1 + context.length;
   const hashLen = hashLength(hash);
-  // One block (always, in TLS 1.3): the info and the counter octet go in one buffer.
-  const info = new Uint8Array(length <= hashLen ? infoLength + 1 : infoLength);
-  info[0] = length >>> 8;
-  info[1] = length & 0xff;
-  info[2] = fullLabelLength;
-  info.set(LABEL_PREFIX, 3);
-  info.set(labelBytes, 3 + LABEL_PREFIX.length);
-  info[3 + fullLabelLength] = context.length;
-  info.set(context, 4 + fullLabelLength);
-  if (length > hashLen) return hkdfExpand(provider, hash, secret, info, length);
-  info[infoLength] = 1;
+  const entry = typeof label === 'string' ? labelEntry(label) : undefined;
+  const labelBytes = entry ? entry.bytes : (label as Uint8Array);
+  if (length > hashLen) return hkdfExpand(provider, hash, secret, hkdfLabel(labelBytes, context, length, false), length);
+  // One block (always, in TLS 1.3): the info and the counter octet go in one buffer. With an
+  // empty context it is a constant, shared read-only (provider.hmac only reads its input).
+  const info =
+    entry && context.length === 0
+      ? (entry.emptyContext[length] ??= hkdfLabel(labelBytes, context, length, true))
+      : hkdfLabel(labelBytes, context, length, true);
   return expandOneBlock(provider, hash, secret, info, length, hashLen);
 }
 

@@ -31,7 +31,9 @@ export interface Aead {
   seal(nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /**
    * Encrypts the concatenation of `parts` and writes ciphertext || tag into `out` at `offset`, so
-   * the record layer can seal content and its trailer without first joining them (DESIGN §6).
+   * the record layer can seal content and its trailer without allocating them joined (DESIGN §6).
+   * The ciphertext's place in `out` may serve to join the parts: they must not overlap it, except
+   * a single part that is exactly that place (in-place encryption).
    */
   sealInto(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array, offset: number): void;
   /** null when authentication fails. */
@@ -133,6 +135,7 @@ export interface CryptoProvider {
   /** 'sha1' is for identifiers only (IdentifierHashName); createHash and hmac stay SHA-2. */
   hash(alg: HashName | IdentifierHashName, data: Uint8Array): Uint8Array;
   createHash(alg: HashName): IncrementalHash;
+  /** Only reads `key` and `data`: callers may pass shared constants. */
   hmac(alg: HashName, key: Uint8Array, data: Uint8Array): Uint8Array;
   /** Constant-time comparison of equal-length values (false when lengths differ). */
   equal(a: Uint8Array, b: Uint8Array): boolean;

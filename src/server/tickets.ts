@@ -137,6 +137,8 @@ export class TicketKeys implements TicketSealer {
   }
 
   private prune(now: number): void {
+    // Runs at every seal and open: nothing to allocate while no key is retired (the usual case).
+    if (this.previous.length === 0) return;
     this.previous = this.previous.filter((k) => now - k.retired! < this.overlap * 1000).slice(0, MAX_TICKET_KEYS - 1);
   }
 
@@ -149,11 +151,10 @@ export class TicketKeys implements TicketSealer {
     const key = this.sealingKey(provider);
     // Random 96-bit nonces: a key seals far fewer than the 2^32 tickets that keeps collisions negligible.
     const nonce = provider.randomBytes(NONCE_LENGTH);
-    const sealed = this.aeadOf(key, provider).seal(nonce, key.name, state);
-    const ticket = new Uint8Array(TICKET_KEY_NAME_LENGTH + NONCE_LENGTH + sealed.length);
+    const ticket = new Uint8Array(TICKET_OVERHEAD + state.length);
     ticket.set(key.name);
     ticket.set(nonce, TICKET_KEY_NAME_LENGTH);
-    ticket.set(sealed, TICKET_KEY_NAME_LENGTH + NONCE_LENGTH);
+    this.aeadOf(key, provider).sealInto(nonce, key.name, [state], ticket, TICKET_KEY_NAME_LENGTH + NONCE_LENGTH);
     return ticket;
   }
 

@@ -20,10 +20,9 @@ import { deriveSecret, hkdfExpandLabel, hkdfExtract } from '../crypto/hkdf.js';
 
 const EMPTY = new Uint8Array(0);
 
-/** Derive-Secret(secret, "derived", ""): the salt for the next stage's extract. */
 const emptyHashes = new WeakMap<CryptoProvider, Map<string, Uint8Array>>();
 
-/** Hash("") per provider and hash: it is used twice per handshake and never changes. */
+/** Hash("") per provider and hash (the context of "derived", binder and exporter secrets): it never changes. Shared: read only. */
 function emptyHash(provider: CryptoProvider, suite: Tls13Suite): Uint8Array {
   let byHash = emptyHashes.get(provider);
   if (!byHash) emptyHashes.set(provider, (byHash = new Map()));
@@ -32,6 +31,7 @@ function emptyHash(provider: CryptoProvider, suite: Tls13Suite): Uint8Array {
   return h;
 }
 
+/** Derive-Secret(secret, "derived", ""): the salt for the next stage's extract. */
 function derivedSalt(provider: CryptoProvider, suite: Tls13Suite, secret: Uint8Array): Uint8Array {
   return deriveSecret(provider, suite.hash, secret, 'derived', emptyHash(provider, suite));
 }
@@ -70,7 +70,7 @@ export class EarlySecret {
   /** "ext binder" for external PSKs, "res binder" for resumption (RFC 8446 §7.1); the context is the empty transcript. */
   binderKey(kind: 'ext' | 'res'): Uint8Array {
     const p = this.#provider;
-    return deriveSecret(p, this.#suite.hash, this.#secret, `${kind} binder`, p.hash(this.#suite.hash, EMPTY));
+    return deriveSecret(p, this.#suite.hash, this.#secret, `${kind} binder`, emptyHash(p, this.#suite));
   }
 
   /** `th` = Transcript-Hash(ClientHello). */
@@ -215,6 +215,6 @@ export function exportKeyingMaterial(
   length: number,
 ): Uint8Array {
   const h = suite.hash;
-  const secret = deriveSecret(provider, h, exporterSecret, label, provider.hash(h, EMPTY));
+  const secret = deriveSecret(provider, h, exporterSecret, label, emptyHash(provider, suite));
   return hkdfExpandLabel(provider, h, secret, 'exporter', provider.hash(h, context ?? EMPTY), length);
 }

@@ -112,7 +112,12 @@ export class Writer {
   }
 
   /** The written bytes (a copy trimmed to length). */
+  /**
+   * The bytes written, as a view of the writer's buffer rather than a copy: a copy would be a
+   * second allocation per message (each with its own backing store above 64 bytes). Nothing may
+   * be written after finish().
+   */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
   }
 }

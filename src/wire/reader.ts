@@ -1,5 +1,19 @@
 import { decodeError } from '../errors.js';
 
+/** What a primitive read was: a vector's length prefix, an integer, or opaque bytes. */
+export type ReadKind = 'length' | 'uint' | 'bytes';
+
+/**
+ * Sees every primitive read of a Reader, for tools that annotate messages byte by byte
+ * (wire/annotate.ts). Offsets are positions in the reader's `bytes`. Decoding without an observer
+ * pays one comparison per read and allocates nothing for it.
+ */
+export interface ReadObserver {
+  read(offset: number, length: number, field: string, kind: ReadKind): void;
+  /** A nested reader opens over the `length` bytes of vector `field`: the observer of its reads. */
+  nested(field: string, offset: number, length: number): ReadObserver;
+}
+
 /**
  * A bounded cursor over received bytes. Every read checks what is left; every vector read names
  * its bounds as the RFC writes them (`cipher_suites<2..2^16-2>`); `end()` rejects leftover bytes.
@@ -8,15 +22,18 @@ import { decodeError } from '../errors.js';
 export class Reader {
   private pos: number;
   private readonly limit: number;
+  private readonly observer: ReadObserver | undefined;
 
   constructor(
     readonly bytes: Uint8Array,
     readonly what = 'message',
     start = 0,
     end = bytes.length,
+    observer?: ReadObserver,
   ) {
     this.pos = start;
     this.limit = end;
+    this.observer = observer;
   }
 
   get remaining(): number {
@@ -33,13 +50,16 @@ export class Reader {
 
   u8(field: string): number {
     this.need(1, field);
-    return this.bytes[this.pos++]!;
+    const p = this.pos++;
+    if (this.observer !== undefined) this.observer.read(p, 1, field, 'uint');
+    return this.bytes[p]!;
   }
 
   u16(field: string): number {
     this.need(2, field);
     const b = this.bytes, p = this.pos;
     this.pos += 2;
+    if (this.observer !== undefined) this.observer.read(p, 2, field, 'uint');
     return (b[p]! << 8) | b[p + 1]!;
   }
 
@@ -47,6 +67,7 @@ export class Reader {
     this.need(3, field);
     const b = this.bytes, p = this.pos;
     this.pos += 3;
+    if (this.observer !== undefined) this.observer.read(p, 3, field, 'uint');
     return (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
   }
 
@@ -54,23 +75,30 @@ export class Reader {
     this.need(4, field);
     const b = this.bytes, p = this.pos;
     this.pos += 4;
+    if (this.observer !== undefined) this.observer.read(p, 4, field, 'uint');
     return ((b[p]! << 24) >>> 0) + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!);
   }
 
   /** Exactly n bytes (a view, not a copy). */
   fixed(n: number, field: string): Uint8Array {
     this.need(n, field);
-    const out = this.bytes.subarray(this.pos, this.pos + n);
+    const p = this.pos;
     this.pos += n;
-    return out;
+    if (this.observer !== undefined) this.observer.read(p, n, field, 'bytes');
+    return this.bytes.subarray(p, p + n);
   }
 
-  rest(): Uint8Array {
-    return this.fixed(this.remaining, 'rest');
+  /** Everything left; `field` names it for observers (a body that is one opaque value). */
+  rest(field = 'rest'): Uint8Array {
+    return this.fixed(this.remaining, field);
   }
 
   private length(prefix: 1 | 2 | 3, field: string, min: number, max: number): number {
-    const n = prefix === 1 ? this.u8(field) : prefix === 2 ? this.u16(field) : this.u24(field);
+    this.need(prefix, field);
+    const b = this.bytes, p = this.pos;
+    const n = prefix === 1 ? b[p]! : prefix === 2 ? (b[p]! << 8) | b[p + 1]! : (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
+    this.pos += prefix;
+    if (this.observer !== undefined) this.observer.read(p, prefix, field, 'length');
     if (n < min || n > max) throw decodeError(`${this.what}: ${field} length ${n} outside ${min}..${max}`);
     this.need(n, field);
     return n;
@@ -99,9 +127,10 @@ export class Reader {
   }
   private sub(prefix: 1 | 2 | 3, field: string, min: number, max: number): Reader {
     const n = this.length(prefix, field, min, max);
-    const r = new Reader(this.bytes, `${this.what}.${field}`, this.pos, this.pos + n);
+    const p = this.pos;
+    const observer = this.observer === undefined ? undefined : this.observer.nested(field, p, n);
     this.pos += n;
-    return r;
+    return new Reader(this.bytes, `${this.what}.${field}`, p, p + n, observer);
   }
 
   /** A list of u16 values in a vector whose byte length is `min..max` (must be even). */

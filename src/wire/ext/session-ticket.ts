@@ -7,7 +7,7 @@ import { type ExtCodec, copyBytes, emptyExtension } from './codec.js';
  * ticket's), and is empty when the client asks for a ticket without having one.
  */
 export const sessionTicketClientHello: ExtCodec<Uint8Array> = {
-  decode: (r) => copyBytes(r.rest()),
+  decode: (r) => copyBytes(r.rest('ticket')),
   encode: (w, ticket) => void w.bytes(ticket),
 };
 

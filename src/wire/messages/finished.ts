@@ -7,7 +7,7 @@ import type { Finished } from '../types.js';
 import type { Writer } from '../writer.js';
 
 export function decodeFinished(r: Reader): Finished {
-  return { type: 'finished', verify_data: copyBytes(r.rest()) };
+  return { type: 'finished', verify_data: copyBytes(r.rest('verify_data')) };
 }
 
 export function encodeFinished(w: Writer, m: Finished): void {

@@ -5,7 +5,7 @@
 import { illegalParameter } from '../../errors.js';
 import { ECCurveType } from '../codes.js';
 import { copyBytes } from '../ext/codec.js';
-import { Reader } from '../reader.js';
+import { type ReadObserver, Reader } from '../reader.js';
 import type { ServerKeyExchange } from '../types.js';
 import { Writer } from '../writer.js';
 
@@ -49,8 +49,8 @@ export type DheServerKeyExchange = SignedServerKeyExchange<ServerDhParams>;
 
 const WHAT = 'ServerKeyExchange';
 
-function readSigned<P>(body: Uint8Array, readParams: (r: Reader) => P): SignedServerKeyExchange<P> {
-  const r = new Reader(body, WHAT);
+function readSigned<P>(body: Uint8Array, readParams: (r: Reader) => P, observer?: ReadObserver): SignedServerKeyExchange<P> {
+  const r = new Reader(body, WHAT, 0, body.length, observer);
   const params = readParams(r);
   const raw_params = copyBytes(body.subarray(0, r.offset));
   const algorithm = r.u16('algorithm');
@@ -72,7 +72,7 @@ function withSignature(rawParams: Uint8Array, signed: DigitallySigned): Uint8Arr
  * Not handshake_failure, which says the sender found no acceptable parameters; not decode_error,
  * as the bytes are well formed as far as they can be read.
  */
-export function decodeEcdheServerKeyExchange(body: Uint8Array): EcdheServerKeyExchange {
+export function decodeEcdheServerKeyExchange(body: Uint8Array, observer?: ReadObserver): EcdheServerKeyExchange {
   return readSigned(body, (r) => {
     const curveType = r.u8('curve_type');
     if (curveType !== ECCurveType.named_curve) {
@@ -80,7 +80,7 @@ export function decodeEcdheServerKeyExchange(body: Uint8Array): EcdheServerKeyEx
     }
     const group = r.u16('namedcurve');
     return { group, point: copyBytes(r.vec8('point', 1, 0xff)) };
-  });
+  }, observer);
 }
 
 /** The ServerECDHParams bytes the server signs (after client_random + server_random). */
@@ -97,12 +97,12 @@ export function encodeEcdheServerKeyExchange(params: ServerEcdhParams, signed: D
  * opaque dh_Ys<1..2^16-1>; } then the signature. Group size and value checks are the key
  * exchange's, not the codec's.
  */
-export function decodeDheServerKeyExchange(body: Uint8Array): DheServerKeyExchange {
+export function decodeDheServerKeyExchange(body: Uint8Array, observer?: ReadObserver): DheServerKeyExchange {
   return readSigned(body, (r) => {
     const dh_p = copyBytes(r.vec16('dh_p', 1, 0xffff));
     const dh_g = copyBytes(r.vec16('dh_g', 1, 0xffff));
     return { dh_p, dh_g, dh_Ys: copyBytes(r.vec16('dh_Ys', 1, 0xffff)) };
-  });
+  }, observer);
 }
 
 /** The ServerDHParams bytes the server signs (after client_random + server_random). */
@@ -121,7 +121,7 @@ export function encodeDheServerKeyExchange(params: ServerDhParams, signed: Digit
 // The message itself: the body, whole.
 
 export function decodeServerKeyExchange(r: Reader): ServerKeyExchange {
-  return { type: 'server_key_exchange', body: copyBytes(r.rest()) };
+  return { type: 'server_key_exchange', body: copyBytes(r.rest('body')) };
 }
 
 export function encodeServerKeyExchange(w: Writer, m: ServerKeyExchange): void {

@@ -78,6 +78,8 @@ export class TLSSocket extends Duplex {
   /** Starts the TLS connection; input that arrived before it is replayed. */
   attach(conn: Connection): void {
     this.conn = conn;
+    // The ClientHello's trace and timing events go out now, not when the server first answers.
+    this.handleEvents(conn.takeEvents());
     this.pump();
     const pending = this.pendingInput;
     this.pendingInput = [];

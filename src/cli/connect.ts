@@ -7,6 +7,7 @@ import { type ConnectReport, buildReport } from './connect/json.js';
 import { type ConnectPlan, type RawConnectOptions, UsageError, buildPlan } from './connect/options.js';
 import { runConnect } from './connect/run.js';
 import { formatHuman } from './connect/summary.js';
+import { renderHexdump } from './hexdump.js';
 
 /** Once the output is written, the process exits within this time even if a handle (stdin, a socket) lingers. */
 const EXIT_GRACE_MS = 2000;
@@ -53,6 +54,7 @@ async function connectCommand(target: string, raw: RawConnectOptions): Promise<v
   const result: ConnectReport = buildReport(rec);
   if (plan.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (result.ladder.length || result.handshake) process.stdout.write(formatHuman(result, color));
+  if (plan.hexdump && !plan.json) process.stdout.write(`\n${renderHexdump(rec.trace, { color })}\n`);
   if (result.result.error) printError(result.result.error.message, color);
   process.exitCode = result.result.exitCode;
   setTimeout(() => process.exit(result.result.exitCode), EXIT_GRACE_MS).unref();
@@ -86,6 +88,7 @@ export function registerConnectCommand(program: Command): void {
     .option('--timeout <ms>', 'limit for the TCP connect and for the TLS handshake, each', milliseconds, 10_000)
     .option('--wait <ms>', 'after sending, how long the server may stay quiet before we close', milliseconds, 1_000)
     .option('--json', 'print one JSON object (docs/cli-connect-json.md) instead of the ladder and summary')
+    .option('--hexdump', 'after the ladder, every handshake message, alert and ChangeCipherSpec byte by byte, each field named')
     .option('--no-color', 'plain output')
     .exitOverride(usage)
     .action(action);

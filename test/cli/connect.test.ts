@@ -124,6 +124,20 @@ describe('handshake connect → openssl s_server (TLS 1.3)', () => {
     assert.match(stdout, /total setup\s+\d+\.\d ms/);
   });
 
+  test('--hexdump: after the summary, every handshake message byte by byte with its fields named', TEST, async () => {
+    const { code, stdout, stderr } = await connectCli([`127.0.0.1:${port13}`, ...trusted(), '--no-color', '--hexdump']);
+    assert.equal(code, 0, stderr);
+    const dump = stdout.slice(stdout.indexOf('total setup'));
+    assert.match(dump, />>> sent ClientHello \(plaintext, \d+ bytes\)/);
+    assert.match(dump, /<<< received \{EncryptedExtensions\} \(handshake keys, \d+ bytes\)/);
+    assert.match(dump, /^\s+0000\s+01\s+msg_type\s+client_hello \(1\)/m, 'a message starts with its msg_type');
+    assert.match(dump, /cipher_suites.*TLS_AES_128_GCM_SHA256/);
+    assert.match(dump, /key_share.*x25519/);
+    assert.match(dump, /Finished.*verify_data/s);
+    const json = await connectJson([`127.0.0.1:${port13}`, ...trusted(), '--hexdump']);
+    assert.equal(json.code, 0, 'with --json the dump is left out: stdout stays one JSON object');
+  });
+
   test('--send: the text goes after the handshake and the answer comes back (s_server -rev)', TEST, async () => {
     const { code, report, stderr } = await connectJson([`127.0.0.1:${port13}`, ...trusted(), '--send', 'hello\\n', '--wait', '1000']);
     assert.equal(code, 0, stderr);

@@ -31,6 +31,7 @@ export interface RawConnectOptions {
   timeout: number;
   wait: number;
   json?: boolean;
+  hexdump?: boolean;
   color: boolean;
 }
 
@@ -54,6 +55,8 @@ export interface ConnectPlan {
   timeoutMs: number;
   waitMs: number;
   json: boolean;
+  /** Every handshake message annotated byte by byte after the ladder (trace events carry their bytes). */
+  hexdump: boolean;
   color: boolean;
 }
 
@@ -186,6 +189,7 @@ export function buildPlan(
     timeoutMs: raw.timeout,
     waitMs: raw.wait,
     json: Boolean(raw.json),
+    hexdump: Boolean(raw.hexdump),
     color: raw.color,
   };
 }

@@ -193,7 +193,7 @@ async function overTls(tcp: Socket, { plan, rec, io, now, keylog, finish }: RunC
   let tls: TLSSocket;
   try {
     // Application data in the ladder too when we send some: the request and its answer.
-    tls = connect({ ...plan.tls, socket: tcp, trace: sends ? 'all' : 'handshake' });
+    tls = connect({ ...plan.tls, socket: tcp, trace: sends ? 'all' : 'handshake', ...(plan.hexdump ? { traceBytes: true } : {}) });
   } catch (err) {
     tcp.destroy();
     return finish(usageFailure((err as Error).message));

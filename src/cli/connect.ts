@@ -1,8 +1,10 @@
 // `handshake connect HOST[:PORT]`: like `openssl s_client`, drawn as a ladder with timings (issue 6).
-// Exit codes: 0 ok, 1 verification failed, 2 handshake failed, 3 connection failed, 64 usage.
+// Exit codes: 0 ok, 1 verification failed, 2 handshake failed, 3 connection failed, 64 usage, 73 --html not written.
+import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { EXIT, type Failure, usageFailure } from './connect/failure.js';
+import { renderHtml } from './connect/html.js';
 import { type ConnectReport, buildReport } from './connect/json.js';
 import { type ConnectPlan, type RawConnectOptions, UsageError, buildPlan } from './connect/options.js';
 import { runConnect } from './connect/run.js';
@@ -31,6 +33,29 @@ function usageExit(failure: Failure, color: boolean): void {
 
 /** A bug of ours: one line, never a stack trace, and an exit code of its own (sysexits EX_SOFTWARE). */
 const INTERNAL_ERROR = 70;
+/** The --html file could not be written (sysexits EX_CANTCREAT); a failed run's own code wins. */
+const HTML_NOT_WRITTEN = 73;
+
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+};
+
+/** Writes the page; false (and one line on stderr) when the file cannot be written. */
+function writeHtml(file: string, report: ConnectReport, color: boolean): boolean {
+  try {
+    writeFileSync(file, renderHtml(report));
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    printError(`html not written: ${file}: ${(code && WRITE_ERRORS[code]) ?? (err as Error).message}`, color);
+    return false;
+  }
+}
 
 async function action(target: string, raw: RawConnectOptions): Promise<void> {
   try {
@@ -56,8 +81,10 @@ async function connectCommand(target: string, raw: RawConnectOptions): Promise<v
   else if (result.ladder.length || result.handshake) process.stdout.write(formatHuman(result, color));
   if (plan.hexdump && !plan.json) process.stdout.write(`\n${renderHexdump(rec.trace, { color })}\n`);
   if (result.result.error) printError(result.result.error.message, color);
-  process.exitCode = result.result.exitCode;
-  setTimeout(() => process.exit(result.result.exitCode), EXIT_GRACE_MS).unref();
+  const written = plan.html === undefined || writeHtml(plan.html, result, color);
+  const exitCode = written || result.result.exitCode !== EXIT.ok ? result.result.exitCode : HTML_NOT_WRITTEN;
+  process.exitCode = exitCode;
+  setTimeout(() => process.exit(exitCode), EXIT_GRACE_MS).unref();
 }
 
 export function registerConnectCommand(program: Command): void {
@@ -89,6 +116,7 @@ export function registerConnectCommand(program: Command): void {
     .option('--wait <ms>', 'after sending, how long the server may stay quiet before we close', milliseconds, 1_000)
     .option('--json', 'print one JSON object (docs/cli-connect-json.md) instead of the ladder and summary')
     .option('--hexdump', 'after the ladder, every handshake message, alert and ChangeCipherSpec byte by byte, each field named')
+    .option('--html <file>', 'also write FILE: a self-contained page with the ladder as a sequence diagram and the summary (written when the handshake fails too)')
     .option('--no-color', 'plain output')
     .exitOverride(usage)
     .action(action);

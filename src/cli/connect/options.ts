@@ -1,7 +1,8 @@
 // `handshake connect` options, as commander hands them over, checked and turned into a plan:
 // the node adapter's connect() options plus what the command itself does around the connection.
 // Every mistake here is a usage error (exit 64), reported before any socket is opened.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { resolveClientConfig } from '../../client/config.js';
 import { nodeProvider } from '../../crypto/node.js';
 import type { ConnectOptions } from '../../node/connect.js';
@@ -32,6 +33,7 @@ export interface RawConnectOptions {
   wait: number;
   json?: boolean;
   hexdump?: boolean;
+  html?: string;
   color: boolean;
 }
 
@@ -57,6 +59,8 @@ export interface ConnectPlan {
   json: boolean;
   /** Every handshake message annotated byte by byte after the ladder (trace events carry their bytes). */
   hexdump: boolean;
+  /** --html: where the page goes, written after the run whatever its outcome. */
+  html: string | undefined;
   color: boolean;
 }
 
@@ -115,6 +119,25 @@ function readInput(flag: string, path: string): Buffer {
   }
 }
 
+/**
+ * --html's file, checked before any socket opens so a typo costs no connection: its directory
+ * exists, and it is not itself a directory. Whether it can be written is found out at the end.
+ */
+function htmlTarget(path: string): string {
+  if (!path) throw new UsageError('--html needs a file name');
+  const stat = (p: string) => {
+    try {
+      return statSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const dir = stat(dirname(resolve(path)));
+  if (!dir?.isDirectory()) throw new UsageError(`--html ${path}: no such directory`);
+  if (stat(path)?.isDirectory()) throw new UsageError(`--html ${path}: is a directory`);
+  return path;
+}
+
 /** OpenSSL lists are colon-separated; commas are accepted too, as --alpn takes them. */
 const colonList = (value: string): string => value.split(/[,:]/).map((s) => s.trim()).filter(Boolean).join(':');
 
@@ -149,6 +172,7 @@ export function buildPlan(
   const session = raw.sessionIn === undefined ? undefined : readInput('--session-in', raw.sessionIn);
   const earlyData = raw.earlyData === undefined ? undefined : readInput('--early-data', raw.earlyData);
   const servername = raw.servername ?? host;
+  const html = raw.html === undefined ? undefined : htmlTarget(raw.html);
   const tls: ConnectOptions = {
     host,
     port,
@@ -190,6 +214,7 @@ export function buildPlan(
     waitMs: raw.wait,
     json: Boolean(raw.json),
     hexdump: Boolean(raw.hexdump),
+    html,
     color: raw.color,
   };
 }

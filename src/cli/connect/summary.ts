@@ -20,7 +20,8 @@ function ladder(report: ConnectReport, c: Colors, color: boolean): string[] {
   return [c.bold('the handshake, as the client saw it'), renderLadder(events, 'client', color, { start: 0 }), ''];
 }
 
-function earlyData(state: 'accepted' | 'rejected' | 'none', bytes: number): string {
+/** The 0-RTT outcome in words (shared with the --html page). */
+export function describeEarlyData(state: 'accepted' | 'rejected' | 'none', bytes: number): string {
   if (state === 'accepted') return `accepted (${bytes} bytes sent with the ClientHello)`;
   if (state === 'rejected') return `rejected (${bytes} bytes sent again after the handshake)`;
   // RFC 8446 §4.2.10: only a resumed TLS 1.3 session whose ticket allows it carries early data.
@@ -39,7 +40,7 @@ function negotiated(report: ConnectReport, c: Colors): string[] {
     row('ALPN', h.alpn ?? '(none)'),
     row('server name (SNI)', h.sni ?? '(none sent)'),
     row('resumed', h.resumed ? 'yes' : report.session.offered ? 'no (the server did not take our session)' : 'no'),
-    row('0-RTT early data', earlyData(h.earlyData, report.data.earlyDataBytes)),
+    row('0-RTT early data', describeEarlyData(h.earlyData, report.data.earlyDataBytes)),
     ...(h.extendedMasterSecret === null ? [] : [row('extended master secret', h.extendedMasterSecret ? 'yes' : 'no')]),
     '',
   ];
@@ -85,14 +86,17 @@ function verdict(report: ConnectReport, c: Colors): string[] {
   return [c.bold('verification'), `  ${text}`, ''];
 }
 
+/** "1-RTT", or the 0-RTT case in words; null when the handshake did not finish. */
+export function describeRoundTrips(t: ConnectReport['timings']): string | null {
+  if (t.roundTrips === null) return null;
+  if (t.roundTrips === t.handshakeRoundTrips) return `${t.roundTrips}-RTT`;
+  return `${t.roundTrips}-RTT: our data left with the ClientHello; the handshake took ${t.handshakeRoundTrips} round trip(s)`;
+}
+
 function timings(report: ConnectReport, c: Colors): string[] {
   const t = report.timings;
-  const trips =
-    t.roundTrips === null
-      ? ''
-      : t.roundTrips === t.handshakeRoundTrips
-        ? ` (${t.roundTrips}-RTT)`
-        : ` (${t.roundTrips}-RTT: our data left with the ClientHello; the handshake took ${t.handshakeRoundTrips} round trip(s))`;
+  const words = describeRoundTrips(t);
+  const trips = words === null ? '' : ` (${words})`;
   return [
     c.bold('timings'),
     ...(t.dnsMs === null ? [] : [row('DNS lookup', fmtMs(t.dnsMs))]),

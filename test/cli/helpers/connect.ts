@@ -20,7 +20,8 @@ export interface ConnectRun {
 export function connectCli(args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; ms?: number } = {}): Promise<ConnectRun> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'connect', ...args], {
     cwd: root,
-    env: { ...process.env, SSLKEYLOGFILE: '', ...options.env },
+    // NO_COLOR: picocolors colours even a pipe when CI is set; the assertions read plain text.
+    env: { ...process.env, SSLKEYLOGFILE: '', NO_COLOR: '1', ...options.env },
     stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   live.add(child);

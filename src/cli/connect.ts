@@ -9,7 +9,7 @@ import { type ConnectReport, buildReport } from './connect/json.js';
 import { type ConnectPlan, type RawConnectOptions, UsageError, buildPlan } from './connect/options.js';
 import { runConnect } from './connect/run.js';
 import { formatHuman } from './connect/summary.js';
-import { renderHexdump } from './hexdump.js';
+import { renderHexdump, renderRecords } from './hexdump.js';
 
 /** Once the output is written, the process exits within this time even if a handle (stdin, a socket) lingers. */
 const EXIT_GRACE_MS = 2000;
@@ -79,7 +79,10 @@ async function connectCommand(target: string, raw: RawConnectOptions): Promise<v
   const result: ConnectReport = buildReport(rec);
   if (plan.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (result.ladder.length || result.handshake) process.stdout.write(formatHuman(result, color));
-  if (plan.hexdump && !plan.json) process.stdout.write(`\n${renderHexdump(rec.trace, { color })}\n`);
+  if (plan.hexdump && !plan.json) {
+    process.stdout.write(`\nrecords on the wire\n${renderRecords(rec.records, rec.trace, { color })}\n`);
+    process.stdout.write(`\nhandshake messages\n${renderHexdump(rec.trace, { color })}\n`);
+  }
   if (result.result.error) printError(result.result.error.message, color);
   const written = plan.html === undefined || writeHtml(plan.html, result, color);
   const exitCode = written || result.result.exitCode !== EXIT.ok ? result.result.exitCode : HTML_NOT_WRITTEN;

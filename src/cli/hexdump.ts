@@ -9,8 +9,9 @@ import {
   annotateAlert,
   annotateChangeCipherSpec,
   annotateHandshake,
+  annotateRecord,
 } from '../wire/annotate.js';
-import { HandshakeType } from '../wire/codes.js';
+import { ContentType, HandshakeType, contentTypeName } from '../wire/codes.js';
 import { decodeHandshakeMessage } from '../wire/handshake.js';
 import type { WireVersion } from '../wire/types.js';
 import { ladderLabel } from './ladder.js';
@@ -136,4 +137,33 @@ export function renderHexdump(events: readonly TraceEvent[], options: HexdumpOpt
     return lines.join('\n');
   });
   return blocks.join('\n\n');
+}
+
+/** A record as it crossed the wire, header included (what handshake connect's record tap keeps). */
+export interface RawRecord {
+  direction: 'sent' | 'received';
+  bytes: Uint8Array;
+}
+
+/**
+ * The records themselves, in order: each 5-byte header field named, then the fragment. A fragment
+ * is encrypted (RFC 8446 §5.2: an encrypted_record, whose real type is inside) when its type is
+ * application_data in TLS 1.3, and in TLS 1.2 once the sender's ChangeCipherSpec went by; the
+ * messages it carries are the ones the message dump shows decrypted.
+ */
+export function renderRecords(records: readonly RawRecord[], events: readonly TraceEvent[], options: { color: boolean }): string {
+  const c = pc.createColors(options.color);
+  const tls12 = negotiated(events).version === 'tls12';
+  const changed = { sent: false, received: false };
+  return records
+    .map((record) => {
+      const type = record.bytes[0]!;
+      const encrypted = tls12 ? changed[record.direction] : type === ContentType.application_data;
+      if (tls12 && type === ContentType.change_cipher_spec) changed[record.direction] = true;
+      const arrow = record.direction === 'sent' ? '>>> sent' : '<<< received';
+      const what = `${contentTypeName(type)}${encrypted ? ', encrypted' : ''}`;
+      const head = c.bold(`${arrow} record`) + c.dim(` (${what}, ${record.bytes.length} bytes)`);
+      return [head, ...renderFields(record.bytes, annotateRecord(record.bytes, encrypted), c)].join('\n');
+    })
+    .join('\n\n');
 }

@@ -8,6 +8,7 @@ import {
   AlertLevel,
   CertificateStatusType,
   ClientCertificateType,
+  ContentType,
   ECCurveType,
   ECPointFormat,
   HandshakeType,
@@ -140,6 +141,8 @@ const UINT_VALUES: Readonly<Record<string, (v: number) => string>> = {
   ticket_lifetime: seconds,
   ticket_lifetime_hint: seconds,
   max_early_data_size: (v) => `${v} bytes`,
+  content_type: enumOf(ContentType),
+  legacy_record_version: version,
 };
 
 /** One-byte code lists read as opaque vectors: each byte named. */
@@ -421,6 +424,22 @@ export function annotateAlert(bytes: Uint8Array): Annotation[] {
     const r = new Reader(bytes, 'alert', 0, bytes.length, scope);
     r.u8('level');
     r.u8('description');
+    r.end();
+  });
+}
+
+/**
+ * One record as it crossed the wire, RFC 8446 §5.1 / §5.2: the 5-byte header, then the fragment,
+ * which is a plaintext one or, once keys are in use, an encrypted_record (its inner content type
+ * hidden by the encryption, RFC 8446 §5.2; in TLS 1.2 the content type is the real one).
+ * `encrypted`: whether the fragment is protected.
+ */
+export function annotateRecord(bytes: Uint8Array, encrypted: boolean): Annotation[] {
+  return annotate(bytes, 'TLSRecord', (scope) => {
+    const r = new Reader(bytes, 'record', 0, bytes.length, scope);
+    r.u8('content_type');
+    r.u16('legacy_record_version');
+    r.vec16(encrypted ? 'encrypted_record' : 'fragment');
     r.end();
   });
 }

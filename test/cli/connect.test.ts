@@ -127,7 +127,12 @@ describe('handshake connect → openssl s_server (TLS 1.3)', () => {
   test('--hexdump: after the summary, every handshake message byte by byte with its fields named', TEST, async () => {
     const { code, stdout, stderr } = await connectCli([`127.0.0.1:${port13}`, ...trusted(), '--no-color', '--hexdump']);
     assert.equal(code, 0, stderr);
-    const dump = stdout.slice(stdout.indexOf('total setup'));
+    const records = stdout.slice(stdout.indexOf('records on the wire'), stdout.indexOf('handshake messages'));
+    assert.match(records, />>> sent record \(handshake, \d+ bytes\)\n\s+0000\s+16\s+content_type\s+handshake \(22\)/);
+    assert.match(records, /legacy_record_version\s+TLS 1\.0 \(0x0301\)/, 'the initial ClientHello record says TLS 1.0 (RFC 8446 §5.1)');
+    assert.match(records, /<<< received record \(application_data, encrypted, \d+ bytes\)/);
+    assert.match(records, /encrypted_record length/);
+    const dump = stdout.slice(stdout.indexOf('handshake messages'));
     assert.match(dump, />>> sent ClientHello \(plaintext, \d+ bytes\)/);
     assert.match(dump, /<<< received \{EncryptedExtensions\} \(handshake keys, \d+ bytes\)/);
     assert.match(dump, /^\s+0000\s+01\s+msg_type\s+client_hello \(1\)/m, 'a message starts with its msg_type');

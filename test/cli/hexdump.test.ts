@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import type { ClientConfig } from '../../src/client/config.js';
-import { renderHexdump } from '../../src/cli/hexdump.js';
+import { renderHexdump, renderRecords } from '../../src/cli/hexdump.js';
 import { TicketKeys } from '../../src/server/tickets.js';
 import type { TraceEvent } from '../../src/trace.js';
 import { annotateHandshake } from '../../src/wire/annotate.js';
@@ -153,4 +153,42 @@ test("a ClientHello whose TLS 1.2 extension only 'tls12' rejects is drawn as a T
   assert.doesNotMatch(text, /error/);
   assert.match(text, /extensions\[0\]\.extension_type +ec_point_formats \(0x000b\)$/m);
   assert.match(text, /extensions\[0\]\.ec_point_formats\.extension_data$/m);
+});
+
+describe('renderRecords', () => {
+  const record = (type: number, body: number[]) => Uint8Array.from([type, 3, 3, 0, body.length, ...body]);
+  test('TLS 1.2: records after the sender\'s ChangeCipherSpec are encrypted, whatever their type', () => {
+    const serverHello12 = { direction: 'received', kind: 'handshake', name: 'ServerHelloDone', size: 4, time: 0, protection: 'plaintext' } as const;
+    const out = renderRecords(
+      [
+        { direction: 'sent', bytes: record(22, [16, 0, 0, 0]) },
+        { direction: 'sent', bytes: record(20, [1]) },
+        { direction: 'sent', bytes: record(22, [9, 9, 9]) },
+        { direction: 'received', bytes: record(22, [14, 0, 0, 0]) },
+      ],
+      [serverHello12],
+      { color: false },
+    );
+    const blocks = out.split('\n\n');
+    assert.match(blocks[0]!, /^>>> sent record \(handshake, 9 bytes\)/);
+    assert.match(blocks[0]!, /fragment length\s+4/);
+    assert.match(blocks[1]!, /change_cipher_spec \(20\)/);
+    assert.match(blocks[2]!, /\(handshake, encrypted, 8 bytes\)/);
+    assert.match(blocks[2]!, /encrypted_record length\s+3/);
+    assert.match(blocks[3]!, /^<<< received record \(handshake, 9 bytes\)/, "the other direction's CCS has not come");
+  });
+
+  test('TLS 1.3: application_data records are encrypted_records; a record cut short is marked', () => {
+    const out = renderRecords(
+      [
+        { direction: 'received', bytes: record(23, [1, 2, 3]) },
+        { direction: 'received', bytes: Uint8Array.from([22, 3, 3, 0, 9, 1]) },
+      ],
+      [],
+      { color: false },
+    );
+    assert.match(out, /\(application_data, encrypted, 8 bytes\)/);
+    assert.match(out, /encrypted_record\s+… \(3 bytes\)|encrypted_record\s*$/m);
+    assert.match(out, /truncated|error/i);
+  });
 });

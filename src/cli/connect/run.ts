@@ -10,6 +10,7 @@ import type { HandshakeInfo } from '../../events.js';
 import { connect } from '../../node/connect.js';
 import type { TLSSocket } from '../../node/tls-socket.js';
 import type { TraceEvent } from '../../trace.js';
+import { RecordTap, type WireRecord } from './record-tap.js';
 import { type Failure, connectionFailure, timeoutFailure, tlsFailure, usageFailure } from './failure.js';
 import type { ConnectPlan } from './options.js';
 
@@ -26,6 +27,8 @@ export interface ConnectRecord {
   connectedAt?: number;
   remote?: { address: string; port: number };
   trace: TraceEvent[];
+  /** With --hexdump: the records as they crossed the TCP connection. */
+  records: WireRecord[];
   /** Sums of the 'timing' events per phase, ms. */
   phaseMs: { 'key-exchange': number; 'certificate-validation': number };
   secureAt?: number;
@@ -145,6 +148,7 @@ export async function runConnect(plan: ConnectPlan, io: RunIO): Promise<ConnectR
     plan,
     startedAt: now(),
     trace: [],
+    records: [],
     phaseMs: { 'key-exchange': 0, 'certificate-validation': 0 },
     earlyData: 'none',
     sessions: { received: 0 },
@@ -191,6 +195,11 @@ interface RunContext {
 async function overTls(tcp: Socket, { plan, rec, io, now, keylog, finish }: RunContext): Promise<ConnectRecord> {
   const sends = plan.input.kind !== 'none' || plan.earlyData !== undefined;
   let tls: TLSSocket;
+  if (plan.hexdump) {
+    const tap = new RecordTap(now);
+    tap.attach(tcp);
+    rec.records = tap.records;
+  }
   try {
     // Application data in the ladder too when we send some: the request and its answer.
     tls = connect({ ...plan.tls, socket: tcp, trace: sends ? 'all' : 'handshake', ...(plan.hexdump ? { traceBytes: true } : {}) });

@@ -143,15 +143,46 @@ function writeSession(s: SessionState): Uint8Array | undefined {
   const w = new Writer(256);
   w.u8(SESSION_FORMAT).u16(s.version).u16(s.cipherSuite).bytes(s.masterSecret);
   w.u8(FLAG_EXTENDED_MASTER_SECRET | (s.encryptThenMac ? FLAG_ENCRYPT_THEN_MAC : 0));
-  const created = Math.max(0, Math.floor(s.created));
-  w.u32(Math.floor(created / 2 ** 32)).u32(created % 2 ** 32).u32(s.lifetime);
+  writeMs(w, s.created);
+  w.u32(s.lifetime);
+  writeSessionTail(w, s);
+  const out = w.finish();
+  return out.length <= MAX_SESSION_STATE ? out : undefined;
+}
+
+/** A time in ms since the epoch as two uint32 halves (created_high, created_low), exact past 2^32. */
+export function writeMs(w: Writer, ms: number): void {
+  const t = Math.max(0, Math.floor(ms));
+  w.u32(Math.floor(t / 2 ** 32)).u32(t % 2 ** 32);
+}
+
+export function readMs(r: Reader, field: string): number {
+  return r.u32(`${field}_high`) * 2 ** 32 + r.u32(`${field}_low`);
+}
+
+/** What a TLS 1.2 session and a TLS 1.3 ticket state both end with (tls13/ticket.ts). */
+export interface SessionTail {
+  context: Uint8Array;
+  serverName: string | undefined;
+  alpnProtocol: string | false;
+  client: StoredClient;
+}
+
+/** opaque context<0..32>; opaque server_name<0..2^16-1>; opaque alpn_protocol<0..2^8-1>; StoredClient client. */
+export function writeSessionTail(w: Writer, s: SessionTail): void {
   w.opaque8(s.context);
-  // Names as the wire carried them, one byte per character (wire/ext/codec.ts).
+  // Names as the wire carried them, one byte per character (wire/ext/codec.ts); empty: none.
   w.opaque16(latin1Bytes(s.serverName ?? ''));
   w.opaque8(latin1Bytes(s.alpnProtocol || ''));
   writeClient(w, s.client);
-  const out = w.finish();
-  return out.length <= MAX_SESSION_STATE ? out : undefined;
+}
+
+export function readSessionTail(r: Reader): SessionTail {
+  const context = copyBytes(r.vec8('context', 0, MAX_SESSION_CONTEXT));
+  const name = latin1String(r.vec16('server_name'));
+  const alpn = latin1String(r.vec8('alpn_protocol'));
+  const client = readClient(r);
+  return { context, serverName: name === '' ? undefined : name, alpnProtocol: alpn === '' ? false : alpn, client };
 }
 
 /**
@@ -235,12 +266,9 @@ export function decodeSession(bytes: Uint8Array): SessionState | undefined {
     const masterSecret = copyBytes(r.fixed(MASTER_SECRET_LENGTH, 'master_secret'));
     const flags = r.u8('flags');
     if (!(flags & FLAG_EXTENDED_MASTER_SECRET) || flags & ~(FLAG_EXTENDED_MASTER_SECRET | FLAG_ENCRYPT_THEN_MAC)) return undefined;
-    const created = r.u32('created_high') * 2 ** 32 + r.u32('created_low');
+    const created = readMs(r, 'created');
     const lifetime = r.u32('lifetime');
-    const context = copyBytes(r.vec8('context', 0, MAX_SESSION_CONTEXT));
-    const name = latin1String(r.vec16('server_name'));
-    const alpn = latin1String(r.vec8('alpn_protocol'));
-    const client = readClient(r);
+    const tail = readSessionTail(r);
     r.end();
     return {
       version,
@@ -250,10 +278,7 @@ export function decodeSession(bytes: Uint8Array): SessionState | undefined {
       encryptThenMac: (flags & FLAG_ENCRYPT_THEN_MAC) !== 0,
       created,
       lifetime,
-      context,
-      serverName: name === '' ? undefined : name,
-      alpnProtocol: alpn === '' ? false : alpn,
-      client,
+      ...tail,
     };
   } catch {
     return undefined;

@@ -19,9 +19,17 @@
 //
 // The format byte differs from the TLS 1.2 session state's (tls12/session.ts SESSION_FORMAT), so
 // one TicketKeys can seal both and a ticket of one version never opens as the other's.
-import { MAX_SESSION_CONTEXT, MAX_SESSION_STATE, type StoredClient, readClient, writeClient } from '../tls12/session.js';
+import {
+  MAX_SESSION_CONTEXT,
+  MAX_SESSION_STATE,
+  type StoredClient,
+  readMs,
+  readSessionTail,
+  writeMs,
+  writeSessionTail,
+} from '../tls12/session.js';
 import { ProtocolVersion } from '../wire/codes.js';
-import { copyBytes, latin1Bytes, latin1String } from '../wire/ext/codec.js';
+import { copyBytes } from '../wire/ext/codec.js';
 import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 
@@ -62,15 +70,10 @@ export function encodeTicketState(s: TicketState): Uint8Array | undefined {
   try {
     const w = new Writer(256);
     w.u8(TICKET_FORMAT).u16(s.version).u16(s.cipherSuite).opaque8(s.psk).u32(s.ticketAgeAdd >>> 0);
-    const created = Math.max(0, Math.floor(s.created));
-    const authenticated = Math.max(0, Math.floor(s.authenticated));
-    w.u32(Math.floor(created / 2 ** 32)).u32(created % 2 ** 32);
-    w.u32(Math.floor(authenticated / 2 ** 32)).u32(authenticated % 2 ** 32).u32(s.lifetime);
-    w.u32(s.maxEarlyData >>> 0);
-    w.opaque8(s.context);
-    w.opaque16(latin1Bytes(s.serverName ?? ''));
-    w.opaque8(latin1Bytes(s.alpnProtocol || ''));
-    writeClient(w, s.client);
+    writeMs(w, s.created);
+    writeMs(w, s.authenticated);
+    w.u32(s.lifetime).u32(s.maxEarlyData >>> 0);
+    writeSessionTail(w, s);
     const out = w.finish();
     return out.length <= MAX_TICKET_STATE ? out : undefined;
   } catch {
@@ -93,14 +96,11 @@ export function decodeTicketState(bytes: Uint8Array): TicketState | undefined {
     const cipherSuite = r.u16('cipher_suite');
     const psk = copyBytes(r.vec8('psk', MIN_PSK, MAX_PSK));
     const ticketAgeAdd = r.u32('ticket_age_add');
-    const created = r.u32('created_high') * 2 ** 32 + r.u32('created_low');
-    const authenticated = r.u32('authenticated_high') * 2 ** 32 + r.u32('authenticated_low');
+    const created = readMs(r, 'created');
+    const authenticated = readMs(r, 'authenticated');
     const lifetime = r.u32('lifetime');
     const maxEarlyData = r.u32('max_early_data');
-    const context = copyBytes(r.vec8('context', 0, MAX_SESSION_CONTEXT));
-    const name = latin1String(r.vec16('server_name'));
-    const alpn = latin1String(r.vec8('alpn_protocol'));
-    const client = readClient(r);
+    const tail = readSessionTail(r);
     r.end();
     return {
       version,
@@ -111,10 +111,7 @@ export function decodeTicketState(bytes: Uint8Array): TicketState | undefined {
       authenticated,
       lifetime,
       maxEarlyData,
-      context,
-      serverName: name === '' ? undefined : name,
-      alpnProtocol: alpn === '' ? false : alpn,
-      client,
+      ...tail,
     };
   } catch {
     return undefined;

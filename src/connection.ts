@@ -65,6 +65,9 @@ type Protection = TraceEvent['protection'];
 const CHANGE_CIPHER_SPEC_RECORD = new Uint8Array([ContentType.change_cipher_spec, 0x03, 0x03, 0x00, 0x01, 0x01]);
 const CHANGE_CIPHER_SPEC_BODY = Uint8Array.of(1);
 const NO_BYTES: { bytes?: Uint8Array } = Object.freeze({});
+// Compared with the record layer's bigint sequence numbers after every write.
+const AES_GCM_LIMIT = BigInt(AES_GCM_RECORD_LIMIT);
+const CHACHA20_POLY1305_LIMIT = BigInt(CHACHA20_POLY1305_RECORD_LIMIT);
 const EMPTY = new Uint8Array(0);
 
 export class Connection {
@@ -440,8 +443,7 @@ export class Connection {
     if (this.version !== 'TLSv1.3' || m.state.kind !== 'Traffic') return;
     const sent = this.records.writeSequence;
     const state = m.state as TrafficState;
-    const limit =
-      this.recordsPerKey ?? BigInt(state.suite.aead === 'chacha20-poly1305' ? CHACHA20_POLY1305_RECORD_LIMIT : AES_GCM_RECORD_LIMIT);
+    const limit = this.recordsPerKey ?? (state.suite.aead === 'chacha20-poly1305' ? CHACHA20_POLY1305_LIMIT : AES_GCM_LIMIT);
     if (sent === undefined || sent < limit) return;
     m.state = sendKeyUpdate(state, this.context, false) as never;
     this.flushHandshake();

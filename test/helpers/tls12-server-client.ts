@@ -3,7 +3,7 @@
 // the test says, step by step, so it can also send what no correct client would.
 import assert from 'node:assert/strict';
 import { concatBytes } from '../../src/bytes.js';
-import { Connection } from '../../src/connection.js';
+import { Connection, type ConnectionOptions } from '../../src/connection.js';
 import type { KeyShare } from '../../src/crypto/provider.js';
 import { DEFAULT_SIGNATURE_SCHEMES } from '../../src/crypto/schemes.js';
 import { type Tls12Suite, tls12Suite } from '../../src/crypto/suites.js';
@@ -72,13 +72,19 @@ export class ScriptedTls12Client {
   /** The server's Finished arrived and verified. */
   serverFinishedVerified = false;
   private share: KeyShare | undefined;
-  private encrypter: Tls12RecordEncrypter | undefined;
+  protected encrypter: Tls12RecordEncrypter | undefined;
   private decrypter: Tls12RecordDecrypter | undefined;
-  private serverProtection: ReturnType<typeof tls12Protection> | undefined;
+  protected serverProtection: ReturnType<typeof tls12Protection> | undefined;
 
-  constructor(config: ServerConfig) {
-    this.server = Connection.server(config);
+  constructor(config: ServerConfig, options: ConnectionOptions = {}) {
+    this.server = Connection.server(config, options);
   }
+
+  /** Called as the server's ChangeCipherSpec arrives, before its records are opened. */
+  protected beforeServerChangeCipherSpec(): void {}
+
+  /** Called with each handshake message of the server, as it is read. */
+  protected onServerMessage(_msg: HandshakeMessage): void {}
 
   /** A plausible TLS 1.2 ClientHello (no supported_versions); `overrides` replace fields. */
   clientHello(overrides: Partial<Omit<ClientHello, 'extensions'>> = {}, extensions: Partial<ClientHello['extensions']> = {}): ClientHello {
@@ -124,6 +130,7 @@ export class ScriptedTls12Client {
       if (r.type === ContentType.change_cipher_spec) {
         assert.deepEqual([...content], [1]);
         this.serverChangedCipherSpec = true;
+        this.beforeServerChangeCipherSpec();
         this.decrypter = new Tls12RecordDecrypter(provider, this.serverProtection!);
         continue;
       }
@@ -134,6 +141,7 @@ export class ScriptedTls12Client {
         for (const raw of splitHandshakes(content)) {
           const msg = decodeHandshakeMessage(raw, 'tls12');
           this.fromServer.push(msg);
+          this.onServerMessage(msg);
           if (msg.type === 'finished') {
             const expected = finishedVerifyData(provider, this.suite!.prfHash, this.master!, 'server', this.transcriptHash());
             assert.deepEqual(msg.verify_data, expected, 'server Finished verifies');

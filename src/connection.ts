@@ -1,7 +1,7 @@
 // The sans-IO connection (DESIGN §1): bytes in, bytes and events out. No sockets, timers, promises
 // or globals. Every failure is caught here, in one place: it becomes an alert to the peer, a
 // sticky failure and a `failed` event.
-import { concatBytes } from './bytes.js';
+import { type Alloc, ByteSlab, concatBytes, newBytes } from './bytes.js';
 import { type ClientConfig, type ResolvedClientConfig, resolveClientConfig } from './client/config.js';
 import { type ClientState, handleClientInput } from './client/state.js';
 import { startClient } from './client/tls13.js';
@@ -83,6 +83,8 @@ export class Connection {
   private readonly traceBytes: boolean;
 
   private output: Uint8Array[] = [];
+  /** Handshake output comes from a slab (ByteSlab) until the handshake completes, then each array is its own. */
+  private alloc: Alloc = new ByteSlab().alloc;
   private events: ConnectionEvent[] = [];
   private pendingHandshake: Uint8Array[] = [];
   private pendingApplicationData: Uint8Array[] = [];
@@ -457,11 +459,11 @@ export class Connection {
 
   private flushHandshake(): void {
     if (!this.pendingHandshake.length) return;
-    const data = concatBytes(this.pendingHandshake);
+    const data = concatBytes(this.pendingHandshake, this.alloc);
     this.pendingHandshake = [];
     // RFC 8446 §5.1: an initial ClientHello MAY carry legacy_record_version 0x0301; OpenSSL, NSS,
     // Go and rustls send it so, for servers and middleboxes that expect it.
-    const options = this.initialClientHello ? { legacyRecordVersion: ProtocolVersion.TLS1_0 } : {};
+    const options = this.initialClientHello ? { legacyRecordVersion: ProtocolVersion.TLS1_0, alloc: this.alloc } : { alloc: this.alloc };
     this.initialClientHello = false;
     for (const record of this.records.encode(ContentType.handshake, data, options)) this.output.push(record);
   }
@@ -485,6 +487,8 @@ export class Connection {
     try {
       action();
       this.flushHandshake();
+      // Past the handshake a slab would keep a few KiB alive per idle connection.
+      if (this.info) this.alloc = newBytes;
     } catch (err) {
       this.fail(asTLSError(err));
     }
@@ -507,7 +511,7 @@ export class Connection {
   private readonly context: HandshakeContext = {
     provider: undefined as unknown as CryptoProvider, // set in the constructor
     send: (msg, detail, options) => {
-      const bytes = encodeHandshake(msg, options);
+      const bytes = encodeHandshake(msg, options, this.alloc);
       this.pendingHandshake.push(bytes);
       if (this.traceLevel !== 'off') {
         const text = typeof detail === 'function' ? detail() : detail;

@@ -1,6 +1,7 @@
 // TLS 1.3 record protection (RFC 8446 §5.2–§5.4): AEAD over TLSInnerPlaintext, the record header
 // as additional data, and a per-record nonce from the static IV and a 64-bit sequence number.
 
+import { type Alloc, newBytes } from '../bytes.js';
 import { TLSError, internalError, unexpectedMessage } from '../errors.js';
 import { MAX_CIPHERTEXT, MAX_PLAINTEXT } from '../limits.js';
 import type { Aead, CryptoProvider } from '../crypto/provider.js';
@@ -26,8 +27,8 @@ export interface RecordSealer {
   readonly version: ProtectionVersion;
   /** The sequence number the next record will use. */
   readonly sequence: bigint;
-  /** A whole protected record, header included. */
-  seal(contentType: ContentType, content: Uint8Array): Uint8Array;
+  /** A whole protected record, header included, in bytes from `alloc` (see ByteSlab). */
+  seal(contentType: ContentType, content: Uint8Array, alloc?: Alloc): Uint8Array;
 }
 
 /** Read-side protection as the record layer drives it, whichever the version. */
@@ -137,7 +138,12 @@ export class RecordEncrypter implements RecordSealer {
    * A whole TLSCiphertext record: opaque_type application_data, legacy_record_version 0x0303,
    * length, then AEAD(TLSInnerPlaintext = content || type || zeros[padding]).
    */
-  seal(contentType: ContentType, content: Uint8Array, padding = 0): Uint8Array {
+  seal(contentType: ContentType, content: Uint8Array, alloc: Alloc = newBytes): Uint8Array {
+    return this.sealPadded(contentType, content, 0, alloc);
+  }
+
+  /** seal() with `padding` zero bytes after the content type (RFC 8446 §5.4). */
+  sealPadded(contentType: ContentType, content: Uint8Array, padding: number, alloc: Alloc = newBytes): Uint8Array {
     // RFC 8446 §5: change_cipher_spec is never protected; §5.4: no empty handshake or alert records.
     if (contentType === ContentType.change_cipher_spec) throw internalError('change_cipher_spec records are never protected');
     if (content.length === 0 && contentType !== ContentType.application_data) {
@@ -148,7 +154,7 @@ export class RecordEncrypter implements RecordSealer {
       throw internalError(`inner plaintext of ${content.length} bytes plus ${padding} padding exceeds ${MAX_INNER_PLAINTEXT}`);
     }
     const length = innerLength + AEAD_TAG_LENGTH;
-    const record = new Uint8Array(RECORD_HEADER_LENGTH + length);
+    const record = alloc(RECORD_HEADER_LENGTH + length);
     writeHeader(record, ContentType.application_data, ProtocolVersion.TLS1_2, length);
     const header = record.subarray(0, RECORD_HEADER_LENGTH);
     // TLSInnerPlaintext = content || type || zeros, sealed as two parts straight into the record,

@@ -3,6 +3,7 @@
 // encrypt-then-MAC (RFC 7366). Unlike TLS 1.3 the record keeps its real content type, every
 // record after ChangeCipherSpec is protected, and the MAC or AEAD covers a 64-bit sequence number.
 
+import { type Alloc, newBytes } from '../bytes.js';
 import { TLSError, internalError, unexpectedMessage } from '../errors.js';
 import { MAX_CIPHERTEXT_TLS12, MAX_PLAINTEXT } from '../limits.js';
 import type { Aead, AeadName, Cbc, CbcName, CryptoProvider, MacHashName } from '../crypto/provider.js';
@@ -56,7 +57,7 @@ const ADDITIONAL_DATA_LENGTH = 13;
 
 /** The one cipher of a direction; the sequence number stays with the caller, which advances it. */
 interface Cipher12 {
-  seal(seq: SequenceNumber, type: ContentType, content: Uint8Array): Uint8Array;
+  seal(seq: SequenceNumber, type: ContentType, content: Uint8Array, alloc: Alloc): Uint8Array;
   /** The content, or bad_record_mac; `fragment` is within MAX_CIPHERTEXT_TLS12. */
   open(seq: SequenceNumber, type: ContentType, version: number, fragment: Uint8Array): Uint8Array;
 }
@@ -88,9 +89,9 @@ class AeadCipher implements Cipher12 {
     this.explicit = gcm ? GCM_EXPLICIT_NONCE_LENGTH : 0;
   }
 
-  seal(seq: SequenceNumber, type: ContentType, content: Uint8Array): Uint8Array {
+  seal(seq: SequenceNumber, type: ContentType, content: Uint8Array, alloc: Alloc): Uint8Array {
     const length = this.explicit + content.length + AEAD_TAG_LENGTH;
-    const record = new Uint8Array(RECORD_HEADER_LENGTH + length);
+    const record = alloc(RECORD_HEADER_LENGTH + length);
     writeHeader(record, type, ProtocolVersion.TLS1_2, length);
     // GCM: the explicit nonce is the sequence number (RFC 5288 §3 allows it), which cannot repeat
     // under one key as a random one could; ChaCha20-Poly1305: the IV XOR the sequence number
@@ -149,14 +150,14 @@ class CbcCipher implements Cipher12 {
     this.minBody = this.etm ? CBC_BLOCK_LENGTH : roundUpToBlock(this.macLength + 1);
   }
 
-  seal(seq: SequenceNumber, type: ContentType, content: Uint8Array): Uint8Array {
+  seal(seq: SequenceNumber, type: ContentType, content: Uint8Array, alloc: Alloc): Uint8Array {
     const { macLength } = this;
     // Minimal padding: RFC 5246 §6.2.3.2 allows up to 255 bytes to hide lengths; we do not.
     const macInside = this.etm ? 0 : macLength;
     const padding = PADDINGS[CBC_BLOCK_LENGTH - 1 - ((content.length + macInside) % CBC_BLOCK_LENGTH)]!;
     const encrypted = content.length + macInside + padding.length;
     const length = CBC_BLOCK_LENGTH + encrypted + (this.etm ? macLength : 0);
-    const record = new Uint8Array(RECORD_HEADER_LENGTH + length);
+    const record = alloc(RECORD_HEADER_LENGTH + length);
     writeHeader(record, type, ProtocolVersion.TLS1_2, length);
     // RFC 5246 §6.2.3.2: a fresh unpredictable IV per record (the TLS 1.0 chained IV is BEAST).
     const iv = this.provider.randomBytes(CBC_BLOCK_LENGTH);
@@ -262,8 +263,8 @@ export class Tls12RecordEncrypter implements RecordSealer {
     return this.seq.value;
   }
 
-  /** A whole TLSCiphertext record: the real content type, version 0x0303, length, fragment. */
-  seal(contentType: ContentType, content: Uint8Array): Uint8Array {
+  /** A whole TLSCiphertext record: the real content type, version 0x0303, length, fragment; in bytes from `alloc`. */
+  seal(contentType: ContentType, content: Uint8Array, alloc: Alloc = newBytes): Uint8Array {
     // RFC 5246 §7.1: ChangeCipherSpec goes out under the old (here: no) protection; we do not
     // renegotiate, so it is never protected.
     if (contentType !== ContentType.handshake && contentType !== ContentType.alert && contentType !== ContentType.application_data) {
@@ -274,7 +275,7 @@ export class Tls12RecordEncrypter implements RecordSealer {
       throw internalError(`zero-length ${contentTypeName(contentType)} record`);
     }
     if (content.length > MAX_PLAINTEXT) throw internalError(`record content of ${content.length} bytes exceeds ${MAX_PLAINTEXT}`);
-    const record = this.cipher.seal(this.seq, contentType, content);
+    const record = this.cipher.seal(this.seq, contentType, content, alloc);
     this.seq.advance();
     return record;
   }

@@ -2,6 +2,7 @@
 // back; plaintext until keys are installed, then TLS 1.3 or TLS 1.2 protection. It knows keys, not
 // handshakes (DESIGN §2).
 
+import { type Alloc, newBytes } from '../bytes.js';
 import { TLSError, illegalParameter, internalError, unexpectedMessage } from '../errors.js';
 import { MAX_EMPTY_RECORDS, MAX_PLAINTEXT } from '../limits.js';
 import type { CryptoProvider } from '../crypto/provider.js';
@@ -28,10 +29,13 @@ export interface EncodeOptions {
    * ClientHello MAY use 0x0301 for compatibility. Protected records always carry 0x0303.
    */
   readonly legacyRecordVersion?: number;
+  /** Where the records' bytes come from (see ByteSlab). */
+  readonly alloc?: Alloc;
 }
 
 export class RecordLayer {
-  private readonly deframer = new Deframer();
+  /** For receive()/next() only: a Connection deframes itself and calls decode(). */
+  private deframerInstance: Deframer | undefined;
   private decrypter: RecordOpener | undefined;
   private encrypter: RecordSealer | undefined;
   /** The peer's record_size_limit (RFC 8449), applied to protected records we send. */
@@ -111,14 +115,15 @@ export class RecordLayer {
   /** `data` as records ready to send: fragmented, and protected once write keys are set. */
   encode(type: ContentType, data: Uint8Array, options: EncodeOptions = {}): Uint8Array[] {
     const encrypter = this.encrypter;
-    if (encrypter) return fragment(data, this.maxFragment).map((piece) => encrypter.seal(type, piece));
+    const alloc = options.alloc ?? newBytes;
+    if (encrypter) return fragment(data, this.maxFragment).map((piece) => encrypter.seal(type, piece, alloc));
 
     const version = options.legacyRecordVersion ?? ProtocolVersion.TLS1_2;
     if (version !== ProtocolVersion.TLS1_2 && version !== ProtocolVersion.TLS1_0) {
       throw internalError(`legacy_record_version 0x${version.toString(16)} is neither 0x0303 nor 0x0301`);
     }
     return fragment(data, MAX_PLAINTEXT).map((piece) => {
-      const record = new Uint8Array(RECORD_HEADER_LENGTH + piece.length);
+      const record = alloc(RECORD_HEADER_LENGTH + piece.length);
       record[0] = type;
       record[1] = version >> 8;
       record[2] = version & 0xff;
@@ -131,18 +136,18 @@ export class RecordLayer {
 
   /** Appends received bytes. Keeps a reference: do not modify `bytes` afterwards. */
   receive(bytes: Uint8Array): void {
-    this.deframer.push(bytes);
+    (this.deframerInstance ??= new Deframer()).push(bytes);
   }
 
   /** The next received record's content, or undefined when more bytes are needed. */
   next(): DecryptedRecord | undefined {
-    const record = this.deframer.next();
+    const record = this.deframerInstance?.next();
     return record === undefined ? undefined : this.decode(record);
   }
 
   /** Bytes received and not yet returned as records. */
   get buffered(): number {
-    return this.deframer.buffered;
+    return this.deframerInstance?.buffered ?? 0;
   }
 
   /**

@@ -1,5 +1,6 @@
 // RFC 8446 §4 and RFC 5246 §7.4: struct { HandshakeType msg_type; uint24 length; select (msg_type)
 // {...}; } Handshake. Which bodies a msg_type may carry depends on the version (WireVersion).
+import type { Alloc } from '../bytes.js';
 import { unexpectedMessage } from '../errors.js';
 import { HandshakeType, handshakeName } from './codes.js';
 import type { ExtensionOrder } from './extensions.js';
@@ -96,10 +97,10 @@ export function handshakeType(msg: HandshakeMessage): number {
   return MESSAGES[msg.type].msgType;
 }
 
-/** The whole message: msg_type, uint24 length, body. */
-export function encodeHandshake(msg: HandshakeMessage, options: HandshakeEncodeOptions = {}): Uint8Array {
+/** The whole message: msg_type, uint24 length, body; `alloc` gives the bytes (see ByteSlab). */
+export function encodeHandshake(msg: HandshakeMessage, options: HandshakeEncodeOptions = {}, alloc?: Alloc): Uint8Array {
   const codec = MESSAGES[msg.type] as MessageCodec<HandshakeKind>;
-  const w = new Writer();
+  const w = new Writer(256, alloc);
   w.u8(codec.msgType).vec24((body) => codec.encode(body, msg, options));
   return w.finish();
 }

@@ -1,3 +1,5 @@
+import { type Alloc, newBytes } from '../bytes.js';
+
 /**
  * A growable byte writer. Length prefixes are reserved first and back-patched when the
  * vector closes, so callers never compute lengths by hand.
@@ -6,8 +8,12 @@ export class Writer {
   private buf: Uint8Array;
   private pos = 0;
 
-  constructor(initial = 256) {
-    this.buf = new Uint8Array(initial);
+  /** `alloc` gives the buffer and its replacements as it grows (see ByteSlab). */
+  constructor(
+    initial = 256,
+    private readonly alloc: Alloc = newBytes,
+  ) {
+    this.buf = alloc(initial);
   }
 
   get length(): number {
@@ -18,7 +24,7 @@ export class Writer {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
+    const next = this.alloc(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
   }

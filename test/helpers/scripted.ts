@@ -286,7 +286,7 @@ export class ScriptedServer extends Scripted {
   /** One protected record of any content type under our current key, optionally padded. */
   sendProtected(type: ContentType, content: Uint8Array, padding = 0): void {
     if (!this.sealer) throw new Error('no keys yet');
-    this.client.receive(this.sealer.seal(type, content, padding));
+    this.client.receive(this.sealer.sealPadded(type, content, padding));
   }
 
   /**

@@ -221,7 +221,7 @@ describe('RecordEncrypter / RecordDecrypter', () => {
       fc.assert(
         fc.property(fc.array(fc.tuple(arbRecord, fc.nat({ max: 400 })), { minLength: 1, maxLength: 8 }), (records) => {
           const { enc, dec } = pair(suite);
-          const wire = concat(records.map(([r, padding]) => enc.seal(r.type, r.content, padding)));
+          const wire = concat(records.map(([r, padding]) => enc.sealPadded(r.type, r.content, padding)));
           const d = new Deframer();
           d.push(wire);
           for (const [r, padding] of records) {
@@ -265,9 +265,9 @@ describe('RecordEncrypter / RecordDecrypter', () => {
     const full = enc.seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT).fill(7));
     assert.equal(full.length, 5 + MAX_PLAINTEXT + 1 + AEAD_TAG_LENGTH);
     assert.equal(dec.open(parseRecord(full)).content.length, MAX_PLAINTEXT);
-    const padded = enc.seal(ContentType.handshake, Uint8Array.of(20, 0, 0, 0), MAX_PLAINTEXT - 4);
+    const padded = enc.sealPadded(ContentType.handshake, Uint8Array.of(20, 0, 0, 0), MAX_PLAINTEXT - 4);
     assert.deepEqual(dec.open(parseRecord(padded)), { type: ContentType.handshake, content: Uint8Array.of(20, 0, 0, 0) });
-    throwsAlert(() => enc.seal(ContentType.handshake, Uint8Array.of(1), MAX_PLAINTEXT), AlertDescription.internal_error);
+    throwsAlert(() => enc.sealPadded(ContentType.handshake, Uint8Array.of(1), MAX_PLAINTEXT), AlertDescription.internal_error);
     throwsAlert(() => enc.seal(ContentType.application_data, new Uint8Array(MAX_PLAINTEXT + 1)), AlertDescription.internal_error);
   });
 

@@ -8,7 +8,6 @@ import type { ConnectionEvent, HandshakeInfo } from '../events.js';
 import type { ParsedCertificate } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
 import { tls12Suite } from '../crypto/suites.js';
-import { concatBytes } from '../bytes.js';
 import { decodeAnyClientSession } from '../client/sessions.js';
 
 // Output up to this size is joined into one write; larger batches of records go out corked.
@@ -196,10 +195,12 @@ export class TLSSocket extends Duplex {
     const out = conn.takeOutput();
     if (!out.length || this.socket.destroyed) return true;
     let ok = true;
+    let total: number;
     if (out.length === 1) ok = this.socket.write(out[0]!);
-    else if (totalLength(out) <= SMALL_FLIGHT) {
-      // A handshake flight is a few small records: one copy is cheaper than a writev.
-      ok = this.socket.write(concatBytes(out));
+    else if ((total = totalLength(out)) <= SMALL_FLIGHT) {
+      // A handshake flight is a few small records: one copy is cheaper than a writev, and
+      // Buffer.concat takes it from Node's pool rather than a backing store of its own.
+      ok = this.socket.write(Buffer.concat(out, total));
     } else {
       this.socket.cork();
       for (const chunk of out) ok = this.socket.write(chunk);

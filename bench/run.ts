@@ -1,10 +1,11 @@
 // `npm run bench`: handshake's costs as ratios against node:tls measured in the same run.
 //
-//   npm run bench                        everything (about 3 minutes)
+//   npm run bench                        everything (about 4 minutes)
 //   npm run bench -- server bulk         only some groups: server, client, tls12, resumed, bulk (= send + receive), core, pki
 //   npm run bench -- --seconds=3         longer windows (default 1.5 s after a 0.7 s warm-up)
 //   npm run bench -- --rounds=4          more alternating ours/node rounds (default 2; medians reported)
 //   npm run bench -- --impl=ours         one side only; --key=ecdsa|rsa one certificate type; --mb=N bulk size
+//   BENCH_DEBUG=1 npm run bench …        also print every round's raw numbers (to see the spread behind a median)
 //   node --import tsx bench/run.ts …     the same from source, without compiling
 //
 // Profiling: BENCH_PROFILE=/tmp/p npm run bench -- server --impl=ours writes a V8 CPU profile of
@@ -53,13 +54,23 @@ const median = (xs: number[]) => {
 
 /**
  * Runs ours and node:tls alternately for `rounds` rounds (so drift such as CPU frequency or a
- * neighbour's load hits both alike) and returns the per-field median of each.
+ * neighbour's load hits both alike) and returns the per-field median of each. The first round of
+ * each side warms up for FIRST_WARMUP_FACTOR times as long: its code paths run for the first time
+ * in the process there, and V8 needs a few thousand handshakes to optimise JavaScript (ours, and
+ * node:tls's own TLSSocket) — measured: with 0.7 s of warm-up the first round of our server came
+ * out ≈ 15% below later ones. Steady state is what a server runs in, for both sides alike.
  */
-async function compare<T extends object>(run: (impl: Impl) => Promise<T>, n = rounds): Promise<{ ours: T; node: T }> {
+const FIRST_WARMUP_FACTOR = 3;
+
+async function compare<T extends object>(run: (impl: Impl, timing: Timing) => Promise<T>, n = rounds): Promise<{ ours: T; node: T }> {
   const results: Record<Impl, T[]> = { ours: [], node: [] };
   for (let r = 0; r < n; r++) {
+    const t = r === 0 ? { ...timing, warmupMs: timing.warmupMs * FIRST_WARMUP_FACTOR } : timing;
     for (const impl of r % 2 ? (['node', 'ours'] as const) : (['ours', 'node'] as const)) {
-      if (!only || only === impl) results[impl].push(await run(impl));
+      if (only && only !== impl) continue;
+      const result = await run(impl, t);
+      if (process.env.BENCH_DEBUG) log(`  round ${r} ${impl}: ${JSON.stringify(result)}`);
+      results[impl].push(result);
     }
   }
   const combine = (list: T[]): T => {
@@ -106,7 +117,7 @@ async function main(): Promise<void> {
   if (want('server')) {
     for (const { label, pem } of pkis) {
       log(`server handshakes, ${label} …`);
-      const { ours, node } = await compare((impl) => serverHandshakes(impl, pem, peer!, timing));
+      const { ours, node } = await compare((impl, t) => serverHandshakes(impl, pem, peer!, t));
       socketRows(`server full handshakes, ${label} (node:tls clients)`, '/s', ours, node);
     }
   }
@@ -115,7 +126,7 @@ async function main(): Promise<void> {
     for (const { label, pem } of pkis) {
       for (const shared of [false, true]) {
         log(`client handshakes, ${label}, ${shared ? 'shared context' : 'ca per call'} …`);
-        const { ours, node } = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, shared));
+        const { ours, node } = await compare((impl, t) => clientHandshakes(impl, pem, peer!, t, shared));
         socketRows(`client full handshakes, ${label}, ${shared ? 'shared ca/context' : 'ca per call'} (node:tls server)`, '/s', ours, node);
       }
     }
@@ -125,10 +136,10 @@ async function main(): Promise<void> {
     // TLS 1.2 (ECDHE, AES-128-GCM): the node:tls peer caps the version, so both sides settle on it.
     for (const { label, pem } of pkis) {
       log(`TLS 1.2 server handshakes, ${label} …`);
-      const server = await compare((impl) => serverHandshakes(impl, pem, peer!, timing, 'TLSv1.2'));
+      const server = await compare((impl, t) => serverHandshakes(impl, pem, peer!, t, 'TLSv1.2'));
       socketRows(`TLS 1.2 server full handshakes, ${label} (node:tls clients)`, '/s', server.ours, server.node);
       log(`TLS 1.2 client handshakes, ${label} …`);
-      const client = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, true, 'TLSv1.2'));
+      const client = await compare((impl, t) => clientHandshakes(impl, pem, peer!, t, true, 'TLSv1.2'));
       socketRows(`TLS 1.2 client full handshakes, ${label}, shared ca/context (node:tls server)`, '/s', client.ours, client.node);
     }
   }
@@ -151,10 +162,10 @@ async function main(): Promise<void> {
       const how = version === 'TLSv1.3' ? 'PSK, psk_dhe_ke' : 'session ticket';
       for (const { label, pem } of pkis) {
         log(`${v} resumed server handshakes, ${label} …`);
-        const server = await compare((impl) => serverHandshakes(impl, pem, peer!, timing, version, true));
+        const server = await compare((impl, t) => serverHandshakes(impl, pem, peer!, t, version, true));
         socketRows(`${v} server resumed handshakes (${how}), ${label} (node:tls clients)`, '/s', server.ours, server.node);
         log(`${v} resumed client handshakes, ${label} …`);
-        const client = await compare((impl) => clientHandshakes(impl, pem, peer!, timing, true, version, true));
+        const client = await compare((impl, t) => clientHandshakes(impl, pem, peer!, t, true, version, true));
         socketRows(`${v} client resumed handshakes (${how}), ${label}, shared ca/context (node:tls server)`, '/s', client.ours, client.node);
       }
     }

@@ -24,7 +24,7 @@ export function registerServeCommand(program: Command): void {
     .option('--ca <file>', 'CA certificates (PEM) client certificates must chain to')
     .option('--ocsp <file>', 'an OCSP response (DER) to staple with the default certificate')
     .option('--early-data [bytes]', 'accept 0-RTT data, up to BYTES per connection (default 16384); replayable')
-    .option('--keylog <file>', 'append every session key to FILE (NSS key log format, for Wireshark)')
+    .option('--keylog <file>', 'append every session key to FILE (NSS key log format, for Wireshark); SSLKEYLOGFILE too')
     .option('--http', 'serve HTTPS: a page showing each client its own handshake')
     .option('--echo', 'echo what each client sends')
     .option('--trace', 'also print the handshake ladder of every connection')
@@ -44,7 +44,7 @@ Ctrl-C ends every connection with close_notify and exits.`,
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : EX_USAGE))
     .action(async (raw: RawServeOptions) => {
       try {
-        await runServe(parseServeOptions({ ...raw, color: raw.color && pc.isColorSupported }));
+        await runServe(parseServeOptions({ ...raw, color: raw.color && pc.isColorSupported }, process.env));
       } catch (err) {
         // One line, never a stack trace; exit now, as stdin may be holding the process open.
         process.stderr.write(`${pc.red('error')}: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,5 +1,6 @@
 // `handshake serve --http` with curl: the page that shows the client its own handshake, as text
-// and as HTML, the HSTS header, the per-connection log line, --keylog and a clean SIGINT.
+// and as HTML, the HSTS header, the per-connection log line, --keylog and SSLKEYLOGFILE, and a
+// clean SIGINT.
 // DESIGN.md §4: fails, never skips, when curl is missing.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,12 +12,20 @@ const TEST = { timeout: 30_000 };
 let dir: TempDir;
 let serve: Serve;
 let keylog: string;
+let envKeylog: string;
 
 before(async () => {
   requireCommand('curl');
   dir = tempDir('handshake-serve-http-');
   keylog = dir.file('keys.log');
-  serve = await startServe(['--http', '--keylog', keylog]);
+  envKeylog = dir.file('env-keys.log');
+  // The child inherits this process's environment; this file runs in a process of its own.
+  process.env.SSLKEYLOGFILE = envKeylog;
+  try {
+    serve = await startServe(['--http', '--keylog', keylog]);
+  } finally {
+    delete process.env.SSLKEYLOGFILE;
+  }
 });
 
 after(async () => {
@@ -100,6 +109,14 @@ test('--keylog: the key log has the TLS 1.3 secrets of the connections so far (N
     assert.ok(lines.some((l) => new RegExp(`^${label} [0-9a-f]{64} [0-9a-f]{64,96}$`).test(l)), `${label} in\n${lines.join('\n')}`);
   }
   assert.ok(lines.some((l) => /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/.test(l)), 'the TLS 1.2 connection too');
+});
+
+test('SSLKEYLOGFILE: announced, and the same key lines as --keylog', TEST, () => {
+  assert.match(serve.peer.stderr, new RegExp(`key log \\(SSLKEYLOGFILE\\): appending to ${envKeylog.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(serve.peer.stderr, /key log \(--keylog\): appending to /);
+  const fromFlag = readFileSync(keylog, 'latin1');
+  assert.ok(fromFlag.length > 0);
+  assert.equal(readFileSync(envKeylog, 'latin1'), fromFlag);
 });
 
 test('SIGINT: the listener closes and the process exits 0', TEST, async () => {

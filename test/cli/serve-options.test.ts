@@ -58,6 +58,19 @@ describe('parseServeOptions', () => {
     assert.deepEqual(parse({ alpn: 'h2, http/1.1' }).alpn, ['h2', 'http/1.1']);
   });
 
+  test('key logs: --keylog and SSLKEYLOGFILE, each named once, with where it came from', () => {
+    assert.deepEqual(parse({}).keylogs, []);
+    assert.deepEqual(parse({ keylog: 'a.log' }).keylogs, [{ path: 'a.log', from: '--keylog' }]);
+    assert.deepEqual(parseServeOptions(raw(), { SSLKEYLOGFILE: 'b.log' }).keylogs, [{ path: 'b.log', from: 'SSLKEYLOGFILE' }]);
+    assert.deepEqual(parseServeOptions(raw({ keylog: 'a.log' }), { SSLKEYLOGFILE: 'b.log' }).keylogs, [
+      { path: 'a.log', from: '--keylog' },
+      { path: 'b.log', from: 'SSLKEYLOGFILE' },
+    ]);
+    assert.deepEqual(parseServeOptions(raw({ keylog: 'a.log' }), { SSLKEYLOGFILE: 'a.log' }).keylogs, [{ path: 'a.log', from: '--keylog' }]);
+    // An empty variable is unset, as for curl.
+    assert.deepEqual(parseServeOptions(raw(), { SSLKEYLOGFILE: '' }).keylogs, []);
+  });
+
   test('--tls1.2 / --tls1.3 pin the version; --require-cert refuses a client without a certificate', () => {
     assert.equal(parse({ 'tls1.2': true }).version, 'TLSv1.2');
     assert.equal(parse({ 'tls1.3': true }).version, 'TLSv1.3');
@@ -172,6 +185,17 @@ describe('the program', () => {
   test('a certificate file that is not there: one line naming it, exit 64', TEST, async () => {
     const missing = dir.file('missing.pem');
     assert.match(await usage(['--cert', missing, '--key', missing]), new RegExp(`^error: --cert ${missing}: no such file`));
+  });
+
+  test('a key log in a missing directory, from --keylog or SSLKEYLOGFILE: one line naming its source, exit 64', TEST, async () => {
+    assert.match(await usage(['--port', '0', '--keylog', '/nonexistent-dir/k.log']), /^error: --keylog \/nonexistent-dir\/k\.log: no such directory$/m);
+    // The child inherits this process's environment (this file runs in a process of its own).
+    process.env.SSLKEYLOGFILE = '/nonexistent-dir/env.log';
+    try {
+      assert.match(await usage(['--port', '0']), /^error: SSLKEYLOGFILE \/nonexistent-dir\/env\.log: no such directory$/m);
+    } finally {
+      delete process.env.SSLKEYLOGFILE;
+    }
   });
 
   test('a port in use: one line, exit 1', TEST, async () => {

@@ -37,6 +37,12 @@ export interface RawServeOptions {
 
 export type ServeMode = 'http' | 'echo' | 'print';
 
+/** A key-log file and what named it, for messages about it. */
+export interface KeylogFile {
+  path: string;
+  from: '--keylog' | 'SSLKEYLOGFILE';
+}
+
 export interface ServeOptions {
   port: number;
   host: string;
@@ -53,7 +59,8 @@ export interface ServeOptions {
   ocsp?: string;
   /** Bytes of 0-RTT data accepted (RFC 8446 §4.2.10); 0: none. */
   maxEarlyData: number;
-  keylog?: string;
+  /** Files to append key-log lines to: --keylog and SSLKEYLOGFILE (as curl, browsers and connect), each once. */
+  keylogs: KeylogFile[];
   mode: ServeMode;
   trace: boolean;
   color: boolean;
@@ -67,7 +74,8 @@ function integer(value: string, what: string, min: number, max: number): number 
   return n;
 }
 
-export function parseServeOptions(raw: RawServeOptions): ServeOptions {
+/** `env` supplies SSLKEYLOGFILE (the caller passes process.env; tests their own). */
+export function parseServeOptions(raw: RawServeOptions, env: { SSLKEYLOGFILE?: string } = {}): ServeOptions {
   const port = integer(raw.port, '--port', 0, 65535);
   if (raw.cert.length !== raw.key.length) {
     throw new UsageError(`--cert and --key come in pairs: got ${raw.cert.length} --cert and ${raw.key.length} --key`);
@@ -133,9 +141,16 @@ export function parseServeOptions(raw: RawServeOptions): ServeOptions {
     ...(raw.ca !== undefined ? { ca: raw.ca } : {}),
     ...(raw.ocsp !== undefined ? { ocsp: raw.ocsp } : {}),
     maxEarlyData,
-    ...(raw.keylog !== undefined ? { keylog: raw.keylog } : {}),
+    keylogs: keylogFiles(raw.keylog, env.SSLKEYLOGFILE),
     mode,
     trace: Boolean(raw.trace),
     color: raw.color,
   };
+}
+
+function keylogFiles(flag: string | undefined, variable: string | undefined): KeylogFile[] {
+  const files: KeylogFile[] = [];
+  if (flag) files.push({ path: flag, from: '--keylog' });
+  if (variable && variable !== flag) files.push({ path: variable, from: 'SSLKEYLOGFILE' });
+  return files;
 }

@@ -21,7 +21,7 @@ import { factsOf, peerLabel } from './facts.js';
 import { httpMode } from './http.js';
 import { type Log, createLog } from './log.js';
 import { echoMode, printMode } from './modes.js';
-import { type ServeOptions, UsageError } from './options.js';
+import { type KeylogFile, type ServeOptions, UsageError } from './options.js';
 import { type ReloadCause, watchForReload } from './reload.js';
 import { stopOnSignals } from './shutdown.js';
 import { failureLine, summaryLine } from './summary.js';
@@ -71,12 +71,29 @@ function logCertificates(log: Log, pairs: readonly LoadedPair[], prefix = 'certi
   });
 }
 
-/** Opens the key log for appending, readable by its owner only: it decrypts every session. */
-function openKeylog(path: string): number {
+/** Opens a key log for appending, readable by its owner only: it decrypts every session. */
+function openKeylog({ path, from }: KeylogFile): number {
   try {
     return openSync(path, 'a', 0o600);
   } catch (err) {
-    throw new UsageError(`--keylog ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`);
+    throw new UsageError(`${from} ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (err as Error).message}`);
+  }
+}
+
+/** Appends the server's key-log lines to each file; a failing file is reported once, the others go on. */
+function writeKeylogs(server: Server, files: readonly KeylogFile[], log: Log): void {
+  for (const file of files) {
+    const fd = openKeylog(file);
+    let failed = false;
+    server.on('keylog', (line: Buffer) => {
+      try {
+        writeSync(fd, line);
+      } catch (err) {
+        if (!failed) log.warn(`${file.from} ${file.path}: ${(err as Error).message}; key lines are being lost`);
+        failed = true;
+      }
+    });
+    process.once('exit', () => closeSync(fd));
   }
 }
 
@@ -100,19 +117,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     throw new UsageError((err as Error).message);
   }
   const connections = new Connections(server, options.trace);
-  const keylog = options.keylog === undefined ? undefined : openKeylog(options.keylog);
-  if (keylog !== undefined) {
-    let failed = false;
-    server.on('keylog', (line: Buffer) => {
-      try {
-        writeSync(keylog, line);
-      } catch (err) {
-        if (!failed) log.warn(`--keylog ${options.keylog}: ${(err as Error).message}; key lines are being lost`);
-        failed = true;
-      }
-    });
-    process.once('exit', () => closeSync(keylog));
-  }
+  writeKeylogs(server, options.keylogs, log);
 
   server.on('secureConnection', (tls: TLSSocket) => {
     const tracked = connections.of(tls);
@@ -156,7 +161,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
   const staple = describeStaple(certs);
   if (staple) log.line(`OCSP staple: ${staple}`);
   if (options.maxEarlyData) log.line(c.yellow(`0-RTT: up to ${options.maxEarlyData} bytes of replayable early data per connection`));
-  if (options.keylog) log.line(c.yellow(`key log: appending to ${options.keylog} (it decrypts every session: keep it private)`));
+  for (const { path, from } of options.keylogs) {
+    log.line(c.yellow(`key log (${from}): appending to ${path} (it decrypts every session: keep it private)`));
+  }
   // Last, so whoever waits for this line has seen the others.
   const hostForUrl = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = options.mode === 'http' ? `: https://localhost:${port}/` : '';

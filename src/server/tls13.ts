@@ -51,7 +51,7 @@
  *   [CertificateVerify*]                                                      (a non-empty Certificate)
  *   [Finished]                     -------->
  */
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual, concatBytes } from '../bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { KeyShare } from '../crypto/provider.js';
 import { groupInfo } from '../crypto/groups.js';
@@ -441,6 +441,7 @@ function choosePsk(
     return { declined: modes.includes(PskKeyExchangeMode.psk_dhe_ke) ? 'psk_dhe_ke needs a key share' : 'no PSK mode we accept' };
   }
   let declined = 'no identity is a ticket of ours';
+  let binderTranscriptHash: Uint8Array | undefined;
   const now = provider.now();
   const tried = Math.min(offered.identities.length, MAX_PSK_IDENTITIES_TRIED);
   for (let i = 0; i < tried; i++) {
@@ -453,12 +454,11 @@ function choosePsk(
       declined = peer;
       continue;
     }
-    // RFC 8446 §4.2.11.2: the binder is a Finished over the ClientHello up to the binders.
-    const hash = provider.createHash(suite.hash);
-    for (const part of prefix) hash.update(part);
-    hash.update(truncatedClientHello(raw, ch));
+    // RFC 8446 §4.2.11.2: the binder is a Finished over the ClientHello up to the binders, the
+    // same for every identity (hashed in one shot: an incremental hash costs a native object per update).
+    binderTranscriptHash ??= provider.hash(suite.hash, concatBytes([...prefix, truncatedClientHello(raw, ch)]));
     const binderKey = new EarlySecret(provider, suite, state.psk).binderKey('res');
-    const expected = finishedVerifyData(provider, suite, binderKey, hash.peek());
+    const expected = finishedVerifyData(provider, suite, binderKey, binderTranscriptHash);
     if (!provider.equal(expected, offered.binders[i]!)) {
       throw new TLSError(AlertDescription.decrypt_error, 'PSK binder does not verify');
     }

@@ -2,6 +2,7 @@
 // decoders run with a ReadObserver (wire/reader.ts), so each annotation is a read the decoder
 // itself made, not a second parser's opinion of the bytes. Annotation never throws: a message the
 // decoder rejects is annotated up to the failure, then an error marker carries the reason.
+import { quoteText } from '../display.js';
 import { messageName } from '../trace.js';
 import {
   AlertDescription,
@@ -158,8 +159,9 @@ const TEXT_FIELDS: ReadonlySet<string> = new Set(['name', 'ProtocolName']);
 /** A HostName may be 2^16-1 bytes: the value shows the start, the hex column the rest. */
 const MAX_TEXT = 64;
 
+/** Peer bytes as quoted text, safe on a terminal: latin1 lets C1 controls through JSON's escaping. */
 function text(b: Uint8Array): string {
-  return JSON.stringify(latin1String(b.subarray(0, MAX_TEXT))) + (b.length > MAX_TEXT ? '…' : '');
+  return quoteText(latin1String(b.subarray(0, MAX_TEXT))) + (b.length > MAX_TEXT ? '…' : '');
 }
 
 function bigEndian(b: Uint8Array): number {

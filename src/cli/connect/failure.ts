@@ -1,5 +1,6 @@
 // What went wrong, as one line for stderr and an exit code:
 // 0 ok, 1 verification failed, 2 handshake failed, 3 connection failed, 64 usage error.
+import { escapeControls } from '../../display.js';
 import { TLSError } from '../../errors.js';
 import { isCertErrorCode } from '../../pki/errors.js';
 import { AlertDescription } from '../../wire/codes.js';
@@ -30,7 +31,8 @@ const PREFIX: Record<FailureKind, string> = {
 };
 
 function failure(kind: FailureKind, text: string, extra: Omit<Failure, 'kind' | 'exitCode' | 'message'> = {}): Failure {
-  return { kind, exitCode: EXIT[kind], message: `${PREFIX[kind]}: ${text}`, ...extra };
+  // Reasons quote the peer (certificate names, its alert text): safe to print (display.ts).
+  return { kind, exitCode: EXIT[kind], message: `${PREFIX[kind]}: ${escapeControls(text)}`, ...extra };
 }
 
 export const usageFailure = (message: string): Failure => failure('usage', message);

@@ -1,5 +1,6 @@
 // The human output of `handshake connect`, drawn from the report alone: the ladder, what was
 // negotiated, the certificate chain, the verification verdict in words, and the timings.
+import { escapeControls } from '../../display.js';
 import pc from 'picocolors';
 import { renderLadder } from '../ladder.js';
 import type { CertificateReport } from './certificates.js';
@@ -57,12 +58,13 @@ function certificates(report: ConnectReport, c: Colors): string[] {
   const source = report.chainSource === 'verified' ? 'the path validation built, leaf first' : 'as the server sent it, leaf first';
   const lines = [c.bold(`certificate chain (${source})`)];
   report.certificates.forEach((cert, depth) => {
-    const sans = [...cert.sans.dns.map((n) => `DNS:${n}`), ...cert.sans.ip.map((n) => `IP:${n}`), ...cert.sans.email.map((n) => `email:${n}`)];
-    lines.push(`  ${depth} ${c.bold(cert.subject)}${cert.trustAnchor ? c.dim(' (trust anchor)') : ''}`);
-    lines.push(`      issuer     ${cert.issuer}`);
+    // Every name here is the server's text (display.ts).
+    const sans = [...cert.sans.dns.map((n) => `DNS:${n}`), ...cert.sans.ip.map((n) => `IP:${n}`), ...cert.sans.email.map((n) => `email:${n}`)].map(escapeControls);
+    lines.push(`  ${depth} ${c.bold(escapeControls(cert.subject))}${cert.trustAnchor ? c.dim(' (trust anchor)') : ''}`);
+    lines.push(`      issuer     ${escapeControls(cert.issuer)}`);
     if (sans.length) lines.push(`      SANs       ${sans.join(', ')}`);
-    lines.push(`      key        ${cert.key.text}${cert.key.bits ? ` (${cert.key.bits} bits)` : ''}`);
-    lines.push(`      signature  ${cert.signatureAlgorithm}`);
+    lines.push(`      key        ${escapeControls(cert.key.text)}${cert.key.bits ? ` (${cert.key.bits} bits)` : ''}`);
+    lines.push(`      signature  ${escapeControls(cert.signatureAlgorithm)}`);
     lines.push(`      expires    ${expiry(cert, c)}`);
     if (depth === 0) {
       const o = report.ocsp;

@@ -1,6 +1,7 @@
 // One line per connection, and one per failed handshake, for the log (stderr).
-import type { Colors } from './log.js';
+import { escapeControls, quoteText } from '../../display.js';
 import { TLSError } from '../../errors.js';
+import type { Colors } from './log.js';
 import type { ConnectionFacts } from './facts.js';
 
 /**
@@ -19,7 +20,8 @@ export function summaryLine(f: ConnectionFacts, c: Colors): string {
   ];
   if (f.earlyData) parts.push(`0-rtt=${f.earlyData.status}${f.earlyData.status === 'accepted' ? `(${f.earlyData.bytes}B)` : ''}`);
   const cert = f.clientCertificate;
-  if (cert) parts.push(`client-cert=${JSON.stringify(cert.subject)} ${cert.verified ? 'verified' : c.yellow(`unverified(${cert.error ?? 'not checked'})`)}`);
+  // The client's certificate names are its own text (display.ts).
+  if (cert) parts.push(`client-cert=${quoteText(cert.subject)} ${cert.verified ? 'verified' : c.yellow(`unverified(${escapeControls(cert.error ?? 'not checked')})`)}`);
   if (f.handshakeMs !== undefined) parts.push(c.dim(`${f.handshakeMs.toFixed(1)}ms`));
   return parts.join(' ');
 }
@@ -39,5 +41,6 @@ export function failureReason(err: Error, silent = false): string {
 }
 
 export function failureLine(peer: string, err: Error, c: Colors, silent = false): string {
-  return `${c.bold(peer)} ${c.red('handshake failed')}: ${failureReason(err, silent)}`;
+  // Reasons may quote the client's certificate names (display.ts).
+  return `${c.bold(peer)} ${c.red('handshake failed')}: ${escapeControls(failureReason(err, silent))}`;
 }

@@ -14,6 +14,7 @@ import {
 import { ContentType, HandshakeType, contentTypeName } from '../wire/codes.js';
 import { decodeHandshakeMessage } from '../wire/handshake.js';
 import type { WireVersion } from '../wire/types.js';
+import { type CertificateDetail, certificateDetails } from './hexdump-certificates.js';
 import { ladderLabel } from './ladder.js';
 
 export interface HexdumpOptions {
@@ -26,6 +27,8 @@ const BYTES_PER_LINE = 16;
 const HEX_WIDTH = BYTES_PER_LINE * 3 - 1;
 /** Longer names push their value right instead of widening every line. */
 const MAX_NAME_WIDTH = 64;
+/** How far a field's summary lines sit right of its name. */
+const DETAIL_INDENT = 2;
 
 /** What decoding the later messages depends on: the version, and the suite for TLS 1.2 key exchange. */
 interface Negotiated {
@@ -107,32 +110,42 @@ function styleFor(a: Annotation, c: Colors): { name: (s: string) => string; valu
   return { name: c.cyan, value: a.kind === 'length' ? c.dim : c.green };
 }
 
-function renderFields(bytes: Uint8Array, annotations: readonly Annotation[], c: Colors): string[] {
+/** Lines under a field, in its name column and indented past it: a certificate's summary. */
+type Below = (a: Annotation) => readonly CertificateDetail[];
+
+function renderDetails(details: readonly CertificateDetail[], indent: string, c: Colors): string[] {
+  const width = details.reduce((w, d) => ('label' in d ? Math.max(w, d.label.length) : w), 0);
+  return details.map((d) => indent + ('label' in d ? `${c.cyan(d.label.padEnd(width))}  ${c.green(d.value)}` : c.yellow(d.note)));
+}
+
+function renderFields(bytes: Uint8Array, annotations: readonly Annotation[], c: Colors, below: Below = () => []): string[] {
   const offsetWidth = Math.max(4, bytes.length.toString(16).length);
   const names = annotations.map(nameOf);
   const width = Math.min(MAX_NAME_WIDTH, names.reduce((w, n) => Math.max(w, n.length), 0));
-  return annotations.map((a, i) => {
+  const indent = ' '.repeat(2 + offsetWidth + 2 + HEX_WIDTH + 2 + DETAIL_INDENT);
+  return annotations.flatMap((a, i) => {
     const shown = bytes.subarray(a.offset, a.offset + Math.min(a.length, BYTES_PER_LINE));
     const offset = a.offset.toString(16).padStart(offsetWidth, '0');
     const value = valueOf(a);
     const style = styleFor(a, c);
     // No padding after the last column: colour codes would hide it from trimming.
     const name = value ? `${style.name(names[i]!.padEnd(width))}  ${style.value(value)}` : style.name(names[i]!);
-    return `  ${c.dim(offset)}  ${hexOf(shown).padEnd(HEX_WIDTH)}  ${name}`;
+    return [`  ${c.dim(offset)}  ${hexOf(shown).padEnd(HEX_WIDTH)}  ${name}`, ...renderDetails(below(a), indent, c)];
   });
 }
 
 /**
  * One block per traced message, in order: a header (direction, name in RFC 8446 §2 notation,
- * protection, size), then its fields. Application data is listed without its bytes, which
- * traces never carry.
+ * protection, size), then its fields, a certificate's followed by what it holds (subject, issuer,
+ * validity, …). Application data is listed without its bytes, which traces never carry.
  */
 export function renderHexdump(events: readonly TraceEvent[], options: HexdumpOptions): string {
   const c = pc.createColors(options.color);
   const n = negotiated(events);
   const blocks = events.map((e) => {
     const lines = [header(e, c)];
-    if (e.bytes) lines.push(...renderFields(e.bytes, annotateEvent(e.bytes, e, n, options.version), c));
+    const bytes = e.bytes;
+    if (bytes) lines.push(...renderFields(bytes, annotateEvent(bytes, e, n, options.version), c, (a) => certificateDetails(a, bytes)));
     else if (e.kind !== 'application_data') lines.push(c.dim('  (no bytes: trace with traceBytes: true)'));
     return lines.join('\n');
   });

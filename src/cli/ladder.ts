@@ -2,6 +2,7 @@
 // RFC 8446 §2 notation: {Message} protected with handshake keys, [Message] with application keys,
 // (Message) with early (0-RTT) keys (§2.3).
 import pc from 'picocolors';
+import { escapeControls } from '../display.js';
 import type { TraceEvent } from '../trace.js';
 
 /** What a ladder line needs: a TraceEvent, or a report's copy of one. */
@@ -42,7 +43,8 @@ export function renderLadder(
     const pad = ' '.repeat(Math.max(0, SPAN - name.length - shaft.length - 2));
     const time = `+${(e.time - start).toFixed(1)}`.padStart(TIME_WIDTH - 2);
     const size = String(e.size).padStart(SIZE_WIDTH);
-    lines.push(`${c.dim(time)}  ${arrow}${pad}${size}${e.detail ? `  ${c.dim(e.detail)}` : ''}`);
+    // Details can quote the peer (a certificate's subject): escaped (display.ts).
+    lines.push(`${c.dim(time)}  ${arrow}${pad}${size}${e.detail ? `  ${c.dim(escapeControls(e.detail))}` : ''}`);
   }
   return lines.join('\n');
 }

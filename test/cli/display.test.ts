@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { usageFailure, verificationFailure } from '../../src/cli/connect/failure.js';
 import { formatHuman } from '../../src/cli/connect/summary.js';
 import type { ConnectionFacts } from '../../src/cli/serve/facts.js';
+import { renderLadder } from '../../src/cli/ladder.js';
 import { createLog } from '../../src/cli/serve/log.js';
 import { failureLine, summaryLine } from '../../src/cli/serve/summary.js';
 import { escapeControls, quoteText } from '../../src/display.js';
@@ -48,6 +49,12 @@ describe('where peer text reaches the terminal', () => {
     assert.doesNotMatch(chain.replaceAll('\n', ''), UNSAFE, chain);
     assert.match(chain, /0 CN=evil\\u001b\[31mred/);
     assert.match(chain, /SANs +DNS:x\\u001b\]0;title\\u0007\.example, email:a\\u009b@b/);
+  });
+
+  test('the ladder: a detail quoting the peer prints escaped', () => {
+    const out = renderLadder([{ direction: 'received', name: 'Certificate', size: 900, time: 1, protection: 'handshake', detail: HOSTILE }], 'client', false);
+    assert.doesNotMatch(out.replaceAll('\n', ''), UNSAFE);
+    assert.match(out, /CN=evil\\u001b\[31mred/);
   });
 
   test('connect: a verification failure quoting a hostile name prints it escaped', () => {

@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Connection } from '../../src/connection.js';
-import { TLSError } from '../../src/errors.js';
-import type { ConnectionEvent } from '../../src/events.js';
+import type { TLSError } from '../../src/errors.js';
 import { tls13Suite } from '../../src/crypto/suites.js';
 import { AlertDescription, ContentType, HandshakeType, alertName } from '../../src/wire/codes.js';
-import { runs } from '../helpers/fuzz.js';
+import { type Role, chunked, editRecords, feed, freshEndpoint, mutate, mutation, peerChunks, peerStream, recordEdits, runs } from '../helpers/fuzz.js';
 import { keylogSecret } from '../helpers/flight.js';
 import { makePair } from '../helpers/pair.js';
 import { recordSession } from '../helpers/recorded.js';
@@ -19,81 +18,12 @@ import { concat, record } from '../helpers/records.js';
 import { sealerFor } from '../helpers/scripted.js';
 
 const rec = recordSession();
-const KNOWN_ALERTS = new Set<number>(Object.values(AlertDescription));
 
-type Role = 'client' | 'server';
-const fresh = (role: Role): Connection => {
-  const conn = role === 'client' ? rec.newClient() : rec.newServer();
-  conn.takeOutput(); // the client's ClientHello
-  conn.takeEvents();
-  return conn;
-};
-/** What the peer of `role` sent in the recording. */
-const peerStream = (role: Role) => (role === 'client' ? rec.serverStream : rec.clientStream);
-
-interface Outcome {
-  events: ConnectionEvent[];
-  failed: TLSError | undefined;
-}
-
-/**
- * Feeds `pieces` one receive() at a time and checks the invariants after each: receive() does not
- * throw; at most one `failed` event, carrying a TLSError with a known alert that is not
- * internal_error; after it, further input changes nothing.
- */
-function feed(conn: Connection, pieces: Iterable<Uint8Array>): Outcome {
-  const events: ConnectionEvent[] = [];
-  let failed: TLSError | undefined;
-  for (const piece of pieces) {
-    try {
-      conn.receive(piece);
-    } catch (err) {
-      assert.fail(`receive() threw ${String(err)}`);
-    }
-    const now = conn.takeEvents();
-    const output = conn.takeOutput();
-    if (failed) {
-      assert.deepEqual(now, [], 'no events after the failure');
-      assert.deepEqual(output, [], 'no output after the failure');
-      continue;
-    }
-    events.push(...now);
-    const failures = now.filter((e): e is Extract<ConnectionEvent, { type: 'failed' }> => e.type === 'failed');
-    assert.ok(failures.length <= 1, 'one failure at most');
-    if (failures.length === 1) {
-      failed = failures[0]!.error;
-      assert.ok(failed instanceof TLSError, `failed with ${String(failed)}`);
-      // A peer may send any alert number; ours must be a real alert, and never internal_error.
-      if (!failed.fromPeer) {
-        assert.ok(KNOWN_ALERTS.has(failed.alert), `unknown alert ${failed.alert}`);
-        assert.notEqual(alertName(failed.alert), 'internal_error', `internal_error: ${failed.message}`);
-      }
-      assert.equal(conn.error, failed);
-      assert.equal(conn.open, false);
-    }
-  }
-  if (failed) {
-    // Ignored afterwards, whatever comes.
-    conn.receive(peerStream(conn.role));
-    conn.receive(new Uint8Array([22, 3, 3, 0, 1]));
-    assert.deepEqual(conn.takeEvents(), []);
-    assert.deepEqual(conn.takeOutput(), []);
-  } else {
-    assert.equal(conn.error, undefined);
-  }
-  return { events, failed };
-}
+const fresh = (role: Role): Connection => freshEndpoint(rec, role);
 
 const whole = (bytes: Uint8Array) => [bytes];
 function* bytewise(bytes: Uint8Array) {
   for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
-}
-function* chunked(bytes: Uint8Array, sizes: number[]) {
-  for (let at = 0, i = 0; at < bytes.length; i++) {
-    const n = sizes[i % sizes.length]!;
-    yield bytes.subarray(at, at + n);
-    at += n;
-  }
 }
 
 const delivery = fc.oneof(
@@ -110,7 +40,7 @@ describe('the recording', () => {
     for (const how of ['whole', 'bytewise', [7, 300, 1]] as const) {
       test(`replayed unchanged into a fresh ${role} (${Array.isArray(how) ? 'chunked' : how}) completes, carries the data and closes`, () => {
         const conn = fresh(role);
-        const { events, failed } = feed(conn, deliver(peerStream(role), how as never));
+        const { events, failed } = feed(rec, conn, deliver(peerStream(rec, role), how as never));
         assert.equal(failed, undefined, failed?.message);
         assert.ok(events.some((e) => e.type === 'handshake-complete'));
         assert.ok(events.some((e) => e.type === 'data'));
@@ -126,7 +56,7 @@ describe('random bytes', () => {
     test(`into a fresh ${role}: never throws, fails once with a TLSError or waits`, () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 3000 }), delivery, (bytes, how) => {
-          feed(fresh(role), deliver(bytes, how));
+          feed(rec, fresh(role), deliver(bytes, how));
         }),
         runs(400),
       );
@@ -138,7 +68,7 @@ describe('random bytes', () => {
         .map(([type, body]) => record(type, body));
       fc.assert(
         fc.property(fc.array(anyRecord, { maxLength: 12 }), delivery, (records, how) => {
-          feed(fresh(role), deliver(concat(records), how));
+          feed(rec, fresh(role), deliver(concat(records), how));
         }),
         runs(400),
       );
@@ -146,61 +76,14 @@ describe('random bytes', () => {
   }
 });
 
-/** One change to a recorded stream; `where` is a fraction of the current length, so it stays in range. */
-interface Mutation {
-  kind: 'flip' | 'set' | 'truncate' | 'insert' | 'delete' | 'duplicate';
-  where: number;
-  bit: number;
-  value: number;
-  length: number;
-  bytes: Uint8Array;
-}
-
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  kind: fc.constantFrom<Mutation['kind']>('flip', 'flip', 'flip', 'set', 'truncate', 'insert', 'delete', 'duplicate'),
-  where: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-  bit: fc.integer({ min: 0, max: 7 }),
-  value: fc.integer({ min: 0, max: 255 }),
-  length: fc.integer({ min: 1, max: 64 }),
-  bytes: fc.uint8Array({ minLength: 1, maxLength: 32 }),
-});
-
-function mutate(input: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let b: Uint8Array = input.slice();
-  for (const m of mutations) {
-    const at = Math.floor(m.where * b.length);
-    switch (m.kind) {
-      case 'flip':
-        if (at < b.length) b[at]! ^= 1 << m.bit;
-        break;
-      case 'set':
-        if (at < b.length) b[at] = m.value;
-        break;
-      case 'truncate':
-        b = b.slice(0, at);
-        break;
-      case 'insert':
-        b = concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-        break;
-      case 'delete':
-        b = concat([b.subarray(0, at), b.subarray(at + m.length)]);
-        break;
-      case 'duplicate':
-        b = concat([b.subarray(0, at + m.length), b.subarray(at, at + m.length), b.subarray(at + m.length)]);
-        break;
-    }
-  }
-  return b;
-}
-
 describe('mutated recordings', () => {
   for (const role of ['client', 'server'] as const) {
     test(`the recorded peer stream, mutated, into a fresh ${role}`, () => {
       let failedRuns = 0;
       fc.assert(
         fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), delivery, (mutations, how) => {
-          const bytes = mutate(peerStream(role), mutations);
-          if (feed(fresh(role), deliver(bytes, how)).failed) failedRuns++;
+          const bytes = mutate(peerStream(rec, role), mutations);
+          if (feed(rec, fresh(role), deliver(bytes, how)).failed) failedRuns++;
         }),
         runs(1500),
       );
@@ -208,23 +91,10 @@ describe('mutated recordings', () => {
     });
 
     test(`whole recorded records duplicated, dropped or swapped, into a fresh ${role}`, () => {
-      const chunks = role === 'client' ? rec.fromServer : rec.fromClient;
-      const edit = fc.record({
-        kind: fc.constantFrom('duplicate', 'drop', 'swap'),
-        i: fc.integer({ min: 0, max: chunks.length - 1 }),
-        j: fc.integer({ min: 0, max: chunks.length - 1 }),
-      });
+      const chunks = peerChunks(rec, role);
       fc.assert(
-        fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), delivery, (edits, how) => {
-          const list = [...chunks];
-          for (const e of edits) {
-            const i = e.i % list.length;
-            const j = e.j % list.length;
-            if (e.kind === 'duplicate') list.splice(i, 0, list[i]!);
-            else if (e.kind === 'drop' && list.length > 1) list.splice(i, 1);
-            else [list[i], list[j]] = [list[j]!, list[i]!];
-          }
-          feed(fresh(role), deliver(concat(list), how));
+        fc.property(recordEdits(chunks.length), delivery, (edits, how) => {
+          feed(rec, fresh(role), deliver(concat(editRecords(chunks, edits)), how));
         }),
         runs(500),
       );

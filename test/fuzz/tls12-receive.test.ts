@@ -12,15 +12,25 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { Connection } from '../../src/connection.js';
-import { TLSError } from '../../src/errors.js';
-import type { ConnectionEvent } from '../../src/events.js';
 import { MAX_CERTIFICATE_MESSAGE, MAX_CIPHERTEXT_TLS12 } from '../../src/limits.js';
-import { AlertDescription, NamedGroup, SignatureScheme, Tls12CipherSuite, alertName } from '../../src/wire/codes.js';
-import { runs } from '../helpers/fuzz.js';
+import { NamedGroup, SignatureScheme, Tls12CipherSuite, alertName } from '../../src/wire/codes.js';
+import {
+  type Outcome,
+  type Role,
+  chunked,
+  editRecords,
+  feed as feedRecording,
+  freshEndpoint,
+  mutate,
+  mutation,
+  peerChunks,
+  peerStream,
+  recordEdits,
+  runs,
+} from '../helpers/fuzz.js';
 import { concat } from '../helpers/records.js';
 import { type Tls12Recording, recordTls12Session } from '../helpers/tls12-pair-recording.js';
 
-const KNOWN_ALERTS = new Set<number>(Object.values(AlertDescription));
 /** A partial record (header and up to the TLS 1.2 ciphertext limit) is all the deframer may hold. */
 const MAX_DEFRAMER_BYTES = 5 + MAX_CIPHERTEXT_TLS12;
 /** A partial handshake message (header and up to the largest bound, Certificate's) is all the joiner may hold. */
@@ -60,19 +70,6 @@ const RECORDINGS: Tls12Recording[] = [
   }),
 ];
 
-type Role = 'client' | 'server';
-
-/** A fresh endpoint of `role`, its ClientHello (client) already taken. */
-function fresh(rec: Tls12Recording, role: Role): Connection {
-  const conn = role === 'client' ? rec.newClient() : rec.newServer();
-  conn.takeOutput();
-  conn.takeEvents();
-  return conn;
-}
-/** What the peer of `role` sent in the recording, record by record. */
-const peerChunks = (rec: Tls12Recording, role: Role) => (role === 'client' ? rec.fromServer : rec.fromClient);
-const peerStream = (rec: Tls12Recording, role: Role) => (role === 'client' ? rec.serverStream : rec.clientStream);
-
 /** The bytes buffered inside a connection: its deframer's and joiner's queues (private fields, read for this check). */
 function buffered(conn: Connection): { deframer: number; joiner: number } {
   const inner = conn as unknown as { deframer?: { buffered?: unknown }; joiner?: { buffered?: unknown } };
@@ -83,59 +80,17 @@ function buffered(conn: Connection): { deframer: number; joiner: number } {
   return { deframer: deframer as number, joiner: joiner as number };
 }
 
-interface Outcome {
-  events: ConnectionEvent[];
-  failed: TLSError | undefined;
-}
-
-/** Feeds `pieces` one receive() at a time and checks the invariants after each. */
+/** feed() with the memory bounds on top: output per receive(), and what stays buffered while it goes on. */
 function feed(rec: Tls12Recording, conn: Connection, pieces: Iterable<Uint8Array>): Outcome {
-  const events: ConnectionEvent[] = [];
-  let failed: TLSError | undefined;
-  for (const piece of pieces) {
-    try {
-      conn.receive(piece);
-    } catch (err) {
-      assert.fail(`receive() threw ${err instanceof Error ? err.stack : String(err)}`);
-    }
-    const now = conn.takeEvents();
-    const output = conn.takeOutput();
-    if (failed) {
-      assert.deepEqual(now, [], 'no events after the failure');
-      assert.deepEqual(output, [], 'no output after the failure');
-      continue;
-    }
+  return feedRecording(rec, conn, pieces, (_, output, failedNow) => {
     const out = output.reduce((n, c) => n + c.length, 0);
     assert.ok(out <= MAX_OUTPUT_PER_RECEIVE, `one receive() produced ${out} bytes of output`);
-    events.push(...now);
-    const failures = now.filter((e): e is Extract<ConnectionEvent, { type: 'failed' }> => e.type === 'failed');
-    assert.ok(failures.length <= 1, 'one failure at most');
-    if (failures.length === 1) {
-      failed = failures[0]!.error;
-      assert.ok(failed instanceof TLSError, `failed with ${String(failed)}`);
-      if (!failed.fromPeer) {
-        assert.ok(KNOWN_ALERTS.has(failed.alert), `unknown alert ${failed.alert}`);
-        assert.notEqual(alertName(failed.alert), 'internal_error', `internal_error: ${failed.message}\n${failed.stack}`);
-      }
-      assert.equal(conn.error, failed);
-      assert.equal(conn.open, false);
-      continue;
-    }
+    if (failedNow) return;
     // Still going: only a partial record and a partial handshake message may be held.
     const b = buffered(conn);
     assert.ok(b.deframer < MAX_DEFRAMER_BYTES, `the deframer holds ${b.deframer} bytes`);
     assert.ok(b.joiner <= MAX_JOINER_BYTES, `the joiner holds ${b.joiner} bytes`);
-  }
-  if (failed) {
-    // Ignored afterwards, whatever comes.
-    conn.receive(peerStream(rec, conn.role));
-    conn.receive(new Uint8Array([22, 3, 3, 0, 1]));
-    assert.deepEqual(conn.takeEvents(), []);
-    assert.deepEqual(conn.takeOutput(), []);
-  } else {
-    assert.equal(conn.error, undefined);
-  }
-  return { events, failed };
+  });
 }
 
 type Delivery = 'whole' | 'records' | number[];
@@ -144,64 +99,11 @@ const delivery: fc.Arbitrary<Delivery> = fc.oneof(
   fc.constant<Delivery>('records'),
   fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 6 }),
 );
-function* chunked(bytes: Uint8Array, sizes: number[]) {
-  for (let at = 0, i = 0; at < bytes.length; i++) {
-    const n = sizes[i % sizes.length]!;
-    yield bytes.subarray(at, at + n);
-    at += n;
-  }
-}
 /** `records`: as the recording's chunks were (mutations may have moved their borders: cut at the old lengths). */
 function deliver(bytes: Uint8Array, how: Delivery, lengths: number[]): Iterable<Uint8Array> {
   if (how === 'whole') return [bytes];
   if (how === 'records') return chunked(bytes, [...lengths, bytes.length || 1]);
   return chunked(bytes, how);
-}
-
-/** One change to a byte string; `where` is a fraction of its current length, so it stays in range. */
-interface Mutation {
-  kind: 'flip' | 'set' | 'truncate' | 'insert' | 'delete' | 'duplicate';
-  where: number;
-  bit: number;
-  value: number;
-  length: number;
-  bytes: Uint8Array;
-}
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  kind: fc.constantFrom<Mutation['kind']>('flip', 'flip', 'flip', 'set', 'truncate', 'insert', 'delete', 'duplicate'),
-  where: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-  bit: fc.integer({ min: 0, max: 7 }),
-  value: fc.integer({ min: 0, max: 255 }),
-  length: fc.integer({ min: 1, max: 64 }),
-  bytes: fc.uint8Array({ minLength: 1, maxLength: 32 }),
-});
-
-function mutate(input: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let b: Uint8Array = input.slice();
-  for (const m of mutations) {
-    const at = Math.floor(m.where * b.length);
-    switch (m.kind) {
-      case 'flip':
-        if (at < b.length) b[at]! ^= 1 << m.bit;
-        break;
-      case 'set':
-        if (at < b.length) b[at] = m.value;
-        break;
-      case 'truncate':
-        b = b.slice(0, at);
-        break;
-      case 'insert':
-        b = concat([b.subarray(0, at), m.bytes, b.subarray(at)]);
-        break;
-      case 'delete':
-        b = concat([b.subarray(0, at), b.subarray(at + m.length)]);
-        break;
-      case 'duplicate':
-        b = concat([b.subarray(0, at + m.length), b.subarray(at, at + m.length), b.subarray(at + m.length)]);
-        break;
-    }
-  }
-  return b;
 }
 
 const rolesOf = (rec: Tls12Recording): Role[] => (rec.clientReplays ? ['client', 'server'] : ['server']);
@@ -215,7 +117,7 @@ for (const rec of RECORDINGS) {
       // Without this, mutated recordings would only ever exercise the first flight.
       test(`replayed unchanged into a fresh ${role} (whole, record by record, one byte at a time): completes, carries the data, closes`, () => {
         for (const how of ['whole', 'records', [1]] as Delivery[]) {
-          const { events, failed } = feed(rec, fresh(rec, role), deliver(peerStream(rec, role), how, lengths));
+          const { events, failed } = feed(rec, freshEndpoint(rec, role), deliver(peerStream(rec, role), how, lengths));
           // DESIGN §1: randomness comes from the provider, so a fresh endpoint with the same seed
           // sends the same bytes and accepts the recorded peer's.
           assert.equal(failed, undefined, `a fresh ${role} did not reproduce the recorded session: ${failed?.message}`);
@@ -231,7 +133,7 @@ for (const rec of RECORDINGS) {
         const alerts = new Set<string>();
         fc.assert(
           fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), delivery, (mutations, how) => {
-            const { failed } = feed(rec, fresh(rec, role), deliver(mutate(peerStream(rec, role), mutations), how, lengths));
+            const { failed } = feed(rec, freshEndpoint(rec, role), deliver(mutate(peerStream(rec, role), mutations), how, lengths));
             if (failed) alerts.add(alertName(failed.alert));
           }),
           runs(400),
@@ -250,7 +152,7 @@ for (const rec of RECORDINGS) {
             delivery,
             (i, mutations, how) => {
               const list = chunks.map((c, j) => (j === i ? mutate(c, mutations) : c));
-              const { failed } = feed(rec, fresh(rec, role), deliver(concat(list), how, lengths));
+              const { failed } = feed(rec, freshEndpoint(rec, role), deliver(concat(list), how, lengths));
               if (failed) alerts.add(alertName(failed.alert));
             },
           ),
@@ -262,22 +164,10 @@ for (const rec of RECORDINGS) {
       });
 
       test(`whole records dropped, duplicated or swapped, into a fresh ${role}`, () => {
-        const edit = fc.record({
-          kind: fc.constantFrom('duplicate', 'drop', 'swap'),
-          i: fc.integer({ min: 0, max: chunks.length - 1 }),
-          j: fc.integer({ min: 0, max: chunks.length - 1 }),
-        });
         fc.assert(
-          fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), delivery, (edits, how) => {
-            const list = [...chunks];
-            for (const e of edits) {
-              const i = e.i % list.length;
-              const j = e.j % list.length;
-              if (e.kind === 'duplicate') list.splice(i, 0, list[i]!);
-              else if (e.kind === 'drop' && list.length > 1) list.splice(i, 1);
-              else [list[i], list[j]] = [list[j]!, list[i]!];
-            }
-            feed(rec, fresh(rec, role), deliver(concat(list), how, list.map((c) => c.length)));
+          fc.property(recordEdits(chunks.length), delivery, (edits, how) => {
+            const list = editRecords(chunks, edits);
+            feed(rec, freshEndpoint(rec, role), deliver(concat(list), how, list.map((c) => c.length)));
           }),
           runs(200),
         );

@@ -1,8 +1,10 @@
 // Shared plumbing for test/interop: real peers (openssl, curl, node:tls) on 127.0.0.1, started by
 // the tests themselves. Every process spawned here is tracked and killed by killAll(), which each
-// interop file runs in after(); every wait has a timeout that fails the test instead of hanging.
+// interop file runs in after() (interopTempDir() registers it); every wait has a timeout that fails
+// the test instead of hanging.
 //
 // DESIGN.md §4: interop tests fail, never skip, when the peer program is missing.
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -11,7 +13,10 @@ import type { AddressInfo, Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { after, before } from 'node:test';
 import type { Pki } from '../../src/node/certs.js';
+import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
+import type { TLSSocket } from '../../src/node/tls-socket.js';
 
 /** Default time limit for one wait (a handshake, a response, a process exit). */
 export const WAIT_MS = 10_000;
@@ -113,6 +118,31 @@ export function tempDir(prefix = 'handshake-interop-'): TempDir {
   };
 }
 
+/** The temporary directory of one interop file: made in before(), removed in after() once every peer is killed. */
+export function interopTempDir(prefix?: string): TempDir {
+  let dir: TempDir | undefined;
+  before(() => {
+    dir = tempDir(prefix);
+  });
+  // Peers first, so that none is left running on files that are gone.
+  after(async () => {
+    await killAll();
+    dir?.remove();
+  });
+  const current = (): TempDir => {
+    if (!dir) throw new Error('interopTempDir: used before its before() hook ran');
+    return dir;
+  };
+  return {
+    get path() {
+      return current().path;
+    },
+    write: (name, content) => current().write(name, content),
+    file: (name) => current().file(name),
+    remove: () => current().remove(),
+  };
+}
+
 export interface PkiFiles {
   root: string;
   leaf: string;
@@ -130,6 +160,26 @@ export function writePki(dir: TempDir, name: string, pki: Pki): PkiFiles {
     key: dir.write(`${name}-key.pem`, pki.leafKeyPem),
     intermediate: dir.write(`${name}-intermediate.pem`, pki.intermediatePem),
     chain: dir.write(`${name}-chain.pem`, pki.chainPem),
+  };
+}
+
+/** s_server's or s_client's arguments that present the leaf of `files`, with its intermediate. */
+export const certArgs = (files: Pick<PkiFiles, 'leaf' | 'key' | 'intermediate'>): string[] => [
+  '-cert',
+  files.leaf,
+  '-key',
+  files.key,
+  '-cert_chain',
+  files.intermediate,
+];
+
+/** writePki for files several tests share: each `name` is written once, into `dir`. */
+export function pkiFilesCache(dir: TempDir): (name: string, pki: Pki) => PkiFiles {
+  const files = new Map<string, PkiFiles>();
+  return (name, pki) => {
+    let f = files.get(name);
+    if (!f) files.set(name, (f = writePki(dir, name, pki)));
+    return f;
   };
 }
 
@@ -152,11 +202,13 @@ export class Peer {
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private readonly listeners = new Set<() => void>();
 
+  /** `env` is added to this process's environment for the program alone. */
   constructor(
     readonly command: string,
     readonly args: readonly string[],
+    env?: Readonly<Record<string, string>>,
   ) {
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     live.add(this);
     this.child.stdout!.setEncoding('latin1').on('data', (s: string) => {
       this.stdout += s;
@@ -241,10 +293,11 @@ export async function killAll(): Promise<void> {
 
 /**
  * `openssl s_server` on 127.0.0.1 with a port the kernel picks (`-accept 127.0.0.1:0`: OpenSSL 3
- * prints "ACCEPT 127.0.0.1:<port>" once it listens).
+ * prints "ACCEPT 127.0.0.1:<port>" once it listens). `env` is for settings s_server has no flag
+ * for (OPENSSL_CONF).
  */
-export async function startSServer(args: readonly string[]): Promise<{ peer: Peer; port: number }> {
-  const peer = new Peer('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args]);
+export async function startSServer(args: readonly string[], env?: Readonly<Record<string, string>>): Promise<{ peer: Peer; port: number }> {
+  const peer = new Peer('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args], env);
   try {
     const m = await peer.waitFor(/^ACCEPT 127\.0\.0\.1:(\d+)\s*$/m);
     return { peer, port: Number(m[1]) };
@@ -254,9 +307,9 @@ export async function startSServer(args: readonly string[]): Promise<{ peer: Pee
   }
 }
 
-/** `openssl s_client` to 127.0.0.1:`port`; the caller writes stdin and reads the output. */
-export function startSClient(port: number, args: readonly string[]): Peer {
-  return new Peer('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args]);
+/** `openssl s_client` to 127.0.0.1:`port`; the caller writes stdin and reads the output. `env` as for startSServer. */
+export function startSClient(port: number, args: readonly string[], env?: Readonly<Record<string, string>>): Peer {
+  return new Peer('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, ...args], env);
 }
 
 /**
@@ -273,4 +326,58 @@ export async function runSClient(port: number, args: readonly string[], input = 
     await peer.kill();
     throw err;
   }
+}
+
+/** runSClient for `localhost`, trusting only `caFile`: -verify_return_error makes a bad chain fail the handshake. */
+export function runVerifiedSClient(port: number, version: '-tls1_2' | '-tls1_3', caFile: string, args: readonly string[] = []): Promise<Peer> {
+  return runSClient(port, [version, '-servername', 'localhost', '-CAfile', caFile, '-verify_return_error', '-ign_eof', ...args]);
+}
+
+/** curl to `localhost`, resolved to 127.0.0.1:`port`, trusting only `caFile`; fails unless it exits 0. */
+export async function runCurl(port: number, caFile: string, args: readonly string[]): Promise<Peer> {
+  const peer = new Peer('curl', [
+    '--cacert',
+    caFile,
+    '--resolve',
+    `localhost:${port}:127.0.0.1`,
+    '--silent',
+    '--show-error',
+    '--verbose',
+    '--max-time',
+    '10',
+    ...args,
+  ]);
+  try {
+    const { code } = await peer.waitExit(15_000);
+    assert.equal(code, 0, `curl failed:\n${peer.stderr}`);
+    return peer;
+  } catch (err) {
+    await peer.kill();
+    throw err;
+  }
+}
+
+// --- our server ---------------------------------------------------------------------------------
+
+/** A server from startGreetingServer, and what it saw. */
+export interface GreetingServer {
+  server: Server;
+  port: number;
+  /** Our side of each connection that completed its handshake, in order. */
+  sockets: TLSSocket[];
+  /** Errors of connections that failed before completing ('tlsClientError'). */
+  errors: Error[];
+}
+
+/** Our server (createServer) on 127.0.0.1 greeting each client, then closing so that s_client -ign_eof exits. */
+export async function startGreetingServer(options: ServerOptions, greeting: string): Promise<GreetingServer> {
+  const ours: GreetingServer = { server: undefined as never, port: 0, sockets: [], errors: [] };
+  ours.server = createServer(options, (socket) => {
+    ours.sockets.push(socket);
+    socket.on('error', () => {});
+    socket.end(`${greeting}\n`);
+  });
+  ours.server.on('tlsClientError', (err: Error) => ours.errors.push(err));
+  ours.port = await listen(ours.server);
+  return ours;
 }

@@ -7,18 +7,16 @@ import { createDeterministicProvider } from '../../src/crypto/deterministic.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { concat } from './records.js';
 import { clientFor, serverFor } from './endpoints.js';
-import { makePair } from './pair.js';
+import { type Pair, makePair } from './pair.js';
 import { type Pki, cachedPki } from './pki.js';
 
-export interface Recording {
-  pki: Pki;
-  clientConfig: ClientConfig;
-  serverConfig: ServerConfig;
+/** What each side of a recorded session sent, and how to build endpoints that send it again. */
+export interface RecordedStreams {
   /** A fresh client that sends what the recorded one sent. */
   newClient(): Connection;
   /** A fresh server that sends what the recorded one sent. */
   newServer(): Connection;
-  /** Everything the client sent, chunk by chunk (ClientHello, CCS, Finished, data, close_notify). */
+  /** Everything the client sent, chunk by chunk (one record each, as takeOutput() returned them). */
   fromClient: Uint8Array[];
   /** Everything the server sent, chunk by chunk. */
   fromServer: Uint8Array[];
@@ -26,8 +24,36 @@ export interface Recording {
   serverStream: Uint8Array;
 }
 
-const CLIENT_SEED = 'fuzz client';
-const SERVER_SEED = 'fuzz server';
+export interface Recording extends RecordedStreams {
+  pki: Pki;
+  clientConfig: ClientConfig;
+  serverConfig: ServerConfig;
+}
+
+/** Records a session between endpoints seeded with `seeds`: the handshake, then whatever `script` does on the pair. */
+export function recordDeterministicSession(
+  label: string,
+  clientConfig: ClientConfig,
+  serverConfig: ServerConfig,
+  seeds: { client: string; server: string },
+  script: (pair: Pair) => void,
+): RecordedStreams {
+  const newClient = () => Connection.client(clientConfig, { provider: createDeterministicProvider({ seed: seeds.client }) });
+  const newServer = () => Connection.server(serverConfig, { provider: createDeterministicProvider({ seed: seeds.server }) });
+  const fromClient: Uint8Array[] = [];
+  const fromServer: Uint8Array[] = [];
+  const pair = makePair(clientConfig, serverConfig, {
+    provider: createDeterministicProvider({ seed: seeds.client }),
+    serverProvider: createDeterministicProvider({ seed: seeds.server }),
+    tamper: (from, chunk) => {
+      (from === 'client' ? fromClient : fromServer).push(chunk.slice());
+      return chunk;
+    },
+  });
+  if (!pair.client.handshakeComplete || !pair.server.handshakeComplete) throw new Error(`${label}: handshake failed`);
+  script(pair);
+  return { newClient, newServer, fromClient, fromServer, clientStream: concat(fromClient), serverStream: concat(fromServer) };
+}
 
 /**
  * Records a full session: handshake, data both ways (one message spanning two records), a
@@ -38,39 +64,18 @@ export function recordSession(): Recording {
   const pki = cachedPki({ leafKeyType: 'ed25519' });
   const clientConfig = clientFor(pki, { alpnProtocols: ['h2'] });
   const serverConfig = serverFor(pki, { alpnProtocols: ['h2'] });
-  const newClient = () => Connection.client(clientConfig, { provider: createDeterministicProvider({ seed: CLIENT_SEED }) });
-  const newServer = () => Connection.server(serverConfig, { provider: createDeterministicProvider({ seed: SERVER_SEED }) });
-  const fromClient: Uint8Array[] = [];
-  const fromServer: Uint8Array[] = [];
-  const pair = makePair(clientConfig, serverConfig, {
-    provider: createDeterministicProvider({ seed: CLIENT_SEED }),
-    serverProvider: createDeterministicProvider({ seed: SERVER_SEED }),
-    tamper: (from, chunk) => {
-      (from === 'client' ? fromClient : fromServer).push(chunk.slice());
-      return chunk;
-    },
+  const streams = recordDeterministicSession('recording', clientConfig, serverConfig, { client: 'fuzz client', server: 'fuzz server' }, (pair) => {
+    pair.client.write(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+    pair.run();
+    pair.server.write(new Uint8Array(20_000).fill(0x61));
+    pair.run();
+    pair.client.updateKeys(true);
+    pair.run();
+    pair.client.write(new TextEncoder().encode('after the update'));
+    pair.run();
+    pair.client.close();
+    pair.server.close();
+    pair.run();
   });
-  if (!pair.client.handshakeComplete || !pair.server.handshakeComplete) throw new Error('recording: handshake failed');
-  pair.client.write(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
-  pair.run();
-  pair.server.write(new Uint8Array(20_000).fill(0x61));
-  pair.run();
-  pair.client.updateKeys(true);
-  pair.run();
-  pair.client.write(new TextEncoder().encode('after the update'));
-  pair.run();
-  pair.client.close();
-  pair.server.close();
-  pair.run();
-  return {
-    pki,
-    clientConfig,
-    serverConfig,
-    newClient,
-    newServer,
-    fromClient,
-    fromServer,
-    clientStream: concat(fromClient),
-    serverStream: concat(fromServer),
-  };
+  return { pki, clientConfig, serverConfig, ...streams };
 }

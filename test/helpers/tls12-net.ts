@@ -1,12 +1,11 @@
 // A sans-IO client Connection over a TCP socket to 127.0.0.1, for interop tests that must not
 // depend on the Node adapter (src/node/*): bytes go straight between the socket and the core.
-// Also an `openssl s_server` that can be given its own OPENSSL_CONF (for options it has no flag for).
 import { type Socket, connect as netConnect } from 'node:net';
 import type { ClientConfig } from '../../src/client/config.js';
 import { Connection } from '../../src/connection.js';
 import type { TLSError } from '../../src/errors.js';
 import type { ConnectionEvent, HandshakeInfo } from '../../src/events.js';
-import { Peer, WAIT_MS, withTimeout } from './interop.js';
+import { WAIT_MS, withTimeout } from './interop.js';
 
 export class CoreClient {
   readonly conn: Connection;
@@ -115,21 +114,5 @@ export class CoreClient {
       .filter((e) => e.type !== 'trace' && e.type !== 'keylog')
       .map((e) => (e.type === 'failed' ? `failed(${e.error.alertName}: ${e.error.message})` : e.type))
       .join(', ');
-  }
-}
-
-/**
- * `openssl s_server` on 127.0.0.1 with a kernel-picked port, like startSServer, with `env` added to
- * its environment (e.g. OPENSSL_CONF for settings s_server has no flag for).
- */
-export async function startSServerWithEnv(args: readonly string[], env: Record<string, string>): Promise<{ peer: Peer; port: number }> {
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const peer = new Peer('env', [...assignments, 'openssl', 's_server', '-accept', '127.0.0.1:0', ...args]);
-  try {
-    const m = await peer.waitFor(/^ACCEPT 127\.0\.0\.1:(\d+)\s*$/m);
-    return { peer, port: Number(m[1]) };
-  } catch (err) {
-    await peer.kill();
-    throw err;
   }
 }

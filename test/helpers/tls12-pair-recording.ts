@@ -7,25 +7,15 @@
 // random padding, so a fresh client's ClientKeyExchange differs: such a recording replays into a
 // fresh server only.
 import type { ClientConfig } from '../../src/client/config.js';
-import { Connection } from '../../src/connection.js';
-import { createDeterministicProvider } from '../../src/crypto/deterministic.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { clientFor, serverFor } from './endpoints.js';
-import { makePair } from './pair.js';
 import { type KeyType, cachedPki } from './pki.js';
-import { concat } from './records.js';
+import { type RecordedStreams, recordDeterministicSession } from './recorded.js';
 
-export interface Tls12Recording {
+export interface Tls12Recording extends RecordedStreams {
   name: string;
   /** Whether a fresh client accepts the recorded server stream (false for RSA key transport). */
   clientReplays: boolean;
-  newClient(): Connection;
-  newServer(): Connection;
-  /** What each side sent, chunk by chunk (one record each, as takeOutput() returned them). */
-  fromClient: Uint8Array[];
-  fromServer: Uint8Array[];
-  clientStream: Uint8Array;
-  serverStream: Uint8Array;
 }
 
 export interface Tls12RecordingSpec {
@@ -44,39 +34,18 @@ export function recordTls12Session(spec: Tls12RecordingSpec): Tls12Recording {
   const pki = cachedPki({ leafKeyType: spec.keyType });
   const clientConfig = clientFor(pki, { maxVersion: 'TLSv1.2', ...spec.client });
   const serverConfig = serverFor(pki, { maxVersion: 'TLSv1.2', ...spec.server });
-  const clientSeed = `tls12 fuzz client ${spec.name}`;
-  const serverSeed = `tls12 fuzz server ${spec.name}`;
-  const newClient = () => Connection.client(clientConfig, { provider: createDeterministicProvider({ seed: clientSeed }) });
-  const newServer = () => Connection.server(serverConfig, { provider: createDeterministicProvider({ seed: serverSeed }) });
-  const fromClient: Uint8Array[] = [];
-  const fromServer: Uint8Array[] = [];
-  const pair = makePair(clientConfig, serverConfig, {
-    provider: createDeterministicProvider({ seed: clientSeed }),
-    serverProvider: createDeterministicProvider({ seed: serverSeed }),
-    tamper: (from, chunk) => {
-      (from === 'client' ? fromClient : fromServer).push(chunk.slice());
-      return chunk;
-    },
+  const seeds = { client: `tls12 fuzz client ${spec.name}`, server: `tls12 fuzz server ${spec.name}` };
+  const streams = recordDeterministicSession(`recording ${spec.name}`, clientConfig, serverConfig, seeds, (pair) => {
+    if (pair.client.handshakeInfo?.version !== 'TLSv1.2') throw new Error(`recording ${spec.name}: not TLS 1.2`);
+    pair.client.write(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+    pair.run();
+    pair.server.write(new Uint8Array(20_000).fill(0x61));
+    pair.run();
+    pair.client.write(new TextEncoder().encode('thanks'));
+    pair.run();
+    pair.client.close();
+    pair.server.close();
+    pair.run();
   });
-  if (!pair.client.handshakeComplete || !pair.server.handshakeComplete) throw new Error(`recording ${spec.name}: handshake failed`);
-  if (pair.client.handshakeInfo?.version !== 'TLSv1.2') throw new Error(`recording ${spec.name}: not TLS 1.2`);
-  pair.client.write(new TextEncoder().encode('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n'));
-  pair.run();
-  pair.server.write(new Uint8Array(20_000).fill(0x61));
-  pair.run();
-  pair.client.write(new TextEncoder().encode('thanks'));
-  pair.run();
-  pair.client.close();
-  pair.server.close();
-  pair.run();
-  return {
-    name: spec.name,
-    clientReplays: spec.clientReplays,
-    newClient,
-    newServer,
-    fromClient,
-    fromServer,
-    clientStream: concat(fromClient),
-    serverStream: concat(fromServer),
-  };
+  return { name: spec.name, clientReplays: spec.clientReplays, ...streams };
 }

@@ -6,21 +6,20 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
-import { after, before, describe, test } from 'node:test';
-import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
-import type { TLSSocket } from '../../src/node/tls-socket.js';
+import { before, describe, test } from 'node:test';
+import type { ServerOptions } from '../../src/node/server.js';
 import { type Pki, cachedPki } from '../helpers/pki.js';
 import {
-  type Peer,
-  type TempDir,
+  type GreetingServer,
+  certArgs,
   closeServer,
-  killAll,
-  listen,
+  interopTempDir,
   requireCommand,
-  runSClient,
-  tempDir,
+  runVerifiedSClient,
+  startGreetingServer,
   waitUntil,
   withTimeout,
+  writePki,
 } from '../helpers/interop.js';
 
 const TEST = { timeout: 30_000 };
@@ -41,61 +40,22 @@ const expiredPki = () =>
     root: { commonName: 'handshake client root CA 2' },
   });
 
-let dir: TempDir;
+const dir = interopTempDir();
 let serverRoot: string;
 
 before(() => {
-  dir = tempDir();
   serverRoot = dir.write('server-root.pem', serverPki().rootPem);
 });
 
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
-
-interface Session {
-  server: Server;
-  port: number;
-  /** Our side of each connection that completed its handshake. */
-  sockets: TLSSocket[];
-  /** Errors of connections that failed before completing ('tlsClientError'). */
-  clientErrors: Error[];
-}
-
 /** Our server with requestCert, trusting `clientCa` for client certificates; greets each client and closes. */
-async function startOurServer(clientCa: Pki, options: Partial<ServerOptions> = {}): Promise<Session> {
-  const session: Session = { server: undefined as never, port: 0, sockets: [], clientErrors: [] };
-  const server = createServer(
-    { key: serverPki().leafKeyPem, cert: serverPki().chainPem, requestCert: true, ca: clientCa.rootPem, ...options },
-    (socket) => {
-      session.sockets.push(socket);
-      socket.on('error', () => {});
-      socket.end(`${GREETING}\n`);
-    },
-  );
-  server.on('tlsClientError', (err: Error) => session.clientErrors.push(err));
-  session.server = server;
-  session.port = await listen(server);
-  return session;
-}
+const startOurServer = (clientCa: Pki, options: Partial<ServerOptions> = {}): Promise<GreetingServer> =>
+  startGreetingServer({ key: serverPki().leafKeyPem, cert: serverPki().chainPem, requestCert: true, ca: clientCa.rootPem, ...options }, GREETING);
 
 /** The client's certificate files for s_client: leaf, key and intermediate. */
-function clientFiles(name: string, pki: Pki): string[] {
-  return [
-    '-cert',
-    dir.write(`${name}-leaf.pem`, pki.leafPem),
-    '-key',
-    dir.write(`${name}-key.pem`, pki.leafKeyPem),
-    '-cert_chain',
-    dir.write(`${name}-intermediate.pem`, pki.intermediatePem),
-  ];
-}
+const clientFiles = (name: string, pki: Pki): string[] => certArgs(writePki(dir, name, pki));
 
 /** s_client against our server; it runs until our close_notify or the alert, then exits. */
-function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  return runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', serverRoot, '-verify_return_error', '-ign_eof', ...args]);
-}
+const sClient = (port: number, args: readonly string[]) => runVerifiedSClient(port, '-tls1_3', serverRoot, args);
 
 const codeOf = (err: Error | undefined) => (err as (Error & { code?: string }) | undefined)?.code;
 
@@ -111,7 +71,7 @@ describe('openssl s_client → our server with requestCert', () => {
     const session = await startOurServer(clientPki());
     try {
       const peer = await sClient(session.port, clientFiles('client', clientPki()));
-      assert.deepEqual(session.clientErrors, []);
+      assert.deepEqual(session.errors, []);
       assert.ok(peer.stdout.includes(`${GREETING}\n`), peer.output);
       // s_client prints our CertificateRequest: certificate_authorities and signature_algorithms.
       assert.match(peer.stdout, /^Acceptable client certificate CA names\nO = handshake, CN = handshake client root CA$/m);
@@ -136,8 +96,8 @@ describe('openssl s_client → our server with requestCert', () => {
       assert.match(peer.output, /alert certificate required/);
       assert.ok(!peer.stdout.includes(GREETING), peer.output);
       assert.deepEqual(session.sockets, []);
-      await waitUntil(() => session.clientErrors.length > 0, 'our tlsClientError');
-      assert.equal(codeOf(session.clientErrors[0]), 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE');
+      await waitUntil(() => session.errors.length > 0, 'our tlsClientError');
+      assert.equal(codeOf(session.errors[0]), 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE');
     } finally {
       await closeServer(session.server);
     }
@@ -149,8 +109,8 @@ describe('openssl s_client → our server with requestCert', () => {
       const peer = await sClient(session.port, clientFiles('stranger', strangerPki()));
       assert.match(peer.output, /alert unknown ca/);
       assert.deepEqual(session.sockets, []);
-      await waitUntil(() => session.clientErrors.length > 0, 'our tlsClientError');
-      assert.equal(codeOf(session.clientErrors[0]), 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+      await waitUntil(() => session.errors.length > 0, 'our tlsClientError');
+      assert.equal(codeOf(session.errors[0]), 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
     } finally {
       await closeServer(session.server);
     }
@@ -198,7 +158,7 @@ describe('node:tls client → our server with requestCert', () => {
       const socket = session.sockets[0]!;
       assert.equal(socket.authorized, true, String(socket.authorizationError));
       assert.deepEqual({ ...(socket.getPeerCertificate().subject as object) }, { CN: 'client one' });
-      assert.deepEqual(session.clientErrors, []);
+      assert.deepEqual(session.errors, []);
     } finally {
       await closeServer(session.server);
     }
@@ -212,8 +172,8 @@ describe('node:tls client → our server with requestCert', () => {
       assert.match(String(seen.error?.message), /alert unknown ca/);
       assert.equal(seen.data, '');
       assert.deepEqual(session.sockets, []);
-      await waitUntil(() => session.clientErrors.length > 0, 'our tlsClientError');
-      assert.equal(codeOf(session.clientErrors[0]), 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+      await waitUntil(() => session.errors.length > 0, 'our tlsClientError');
+      assert.equal(codeOf(session.errors[0]), 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
     } finally {
       await closeServer(session.server);
     }
@@ -224,8 +184,8 @@ describe('node:tls client → our server with requestCert', () => {
     try {
       const seen = await nodeClient(session.port, { key: expiredPki().leafKeyPem, cert: expiredPki().chainPem });
       assert.equal(seen.error?.code, 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED', String(seen.error));
-      await waitUntil(() => session.clientErrors.length > 0, 'our tlsClientError');
-      assert.equal(codeOf(session.clientErrors[0]), 'CERT_HAS_EXPIRED');
+      await waitUntil(() => session.errors.length > 0, 'our tlsClientError');
+      assert.equal(codeOf(session.errors[0]), 'CERT_HAS_EXPIRED');
     } finally {
       await closeServer(session.server);
     }

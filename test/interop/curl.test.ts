@@ -8,22 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import { type Server, createServer } from '../../src/node/server.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
 import { cachedPki } from '../helpers/pki.js';
-import {
-  Peer,
-  type TempDir,
-  closeServer,
-  killAll,
-  listen,
-  requireCommand,
-  sha256,
-  tempDir,
-  writePki,
-} from '../helpers/interop.js';
+import { Peer, closeServer, interopTempDir, listen, requireCommand, runCurl, sha256, writePki } from '../helpers/interop.js';
 
 const TEST = { timeout: 30_000 };
 const BIG = randomBytes(1024 * 1024);
 
-let dir: TempDir;
+const dir = interopTempDir();
 let rootFile: string;
 let uploadFile: string;
 
@@ -37,7 +27,6 @@ const requests: Array<{ url: string; socket: unknown }> = [];
 const tlsErrors: Error[] = [];
 
 before(async () => {
-  dir = tempDir();
   const pki = cachedPki({ leafKeyType: 'ecdsa-p256' });
   rootFile = writePki(dir, 'main', pki).root;
   uploadFile = dir.write('upload.bin', BIG);
@@ -69,36 +58,12 @@ before(async () => {
 });
 
 after(async () => {
-  await killAll();
   if (tlsServer) await closeServer(tlsServer);
   httpServer?.closeAllConnections();
-  dir?.remove();
 });
 
 /** Runs curl with our root as the only CA and localhost resolved to 127.0.0.1; fails unless it exits 0. */
-async function curl(args: readonly string[]): Promise<Peer> {
-  const peer = new Peer('curl', [
-    '--tlsv1.3',
-    '--cacert',
-    rootFile,
-    '--resolve',
-    `localhost:${port}:127.0.0.1`,
-    '--silent',
-    '--show-error',
-    '--verbose',
-    '--max-time',
-    '10',
-    ...args,
-  ]);
-  try {
-    const { code } = await peer.waitExit(15_000);
-    assert.equal(code, 0, `curl failed:\n${peer.stderr}`);
-    return peer;
-  } catch (err) {
-    await peer.kill();
-    throw err;
-  }
-}
+const curl = (args: readonly string[]): Promise<Peer> => runCurl(port, rootFile, ['--tlsv1.3', ...args]);
 
 const url = (path: string) => `https://localhost:${port}${path}`;
 

@@ -44,6 +44,16 @@ function serverSide(socket: Duplex, serverWatch: ReturnType<typeof watch>) {
   });
 }
 
+/** Sends BIG once `client`'s handshake is done and checks that all of it comes back, whichever side is ours. */
+async function assertEchoesBig(client: Duplex): Promise<void> {
+  const echoed = readAll(client, 20_000);
+  await waitEvent(client, 'secureConnect');
+  client.end(BIG);
+  const got = await echoed;
+  assert.equal(got.length, BIG.length);
+  assert.equal(sha256(got), sha256(BIG));
+}
+
 describe('node:tls client → our server', () => {
   for (const keyType of KEY_TYPES) {
     test(`tls.connect validates our ${keyType} chain, negotiates ALPN, exchanges data and closes cleanly`, TEST, async () => {
@@ -106,12 +116,7 @@ describe('node:tls client → our server', () => {
     const port = await listen(server);
     try {
       const client = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
-      const echoed = readAll(client, 20_000);
-      await waitEvent(client, 'secureConnect');
-      client.end(BIG);
-      const got = await echoed;
-      assert.equal(got.length, BIG.length);
-      assert.equal(sha256(got), sha256(BIG));
+      await assertEchoesBig(client);
       assert.deepEqual(serverErrors, []);
     } finally {
       await closeServer(server);
@@ -222,12 +227,7 @@ describe('our client → node:tls server', () => {
     const port = await listen(server);
     try {
       const client = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: pki.rootPem });
-      const echoed = readAll(client, 20_000);
-      await waitEvent(client, 'secureConnect');
-      client.end(BIG);
-      const got = await echoed;
-      assert.equal(got.length, BIG.length);
-      assert.equal(sha256(got), sha256(BIG));
+      await assertEchoesBig(client);
       assert.deepEqual(serverErrors, []);
     } finally {
       await closeServer(server);

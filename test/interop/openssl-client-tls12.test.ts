@@ -5,20 +5,11 @@
 // the key log.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { tls12SuiteByName, tls12SuiteByOpensslName } from '../../src/crypto/suites.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { serverFor, verifierTrusting } from '../helpers/endpoints.js';
-import {
-  type Peer,
-  type PkiFiles,
-  type TempDir,
-  killAll,
-  requireCommand,
-  startSClient,
-  tempDir,
-  writePki,
-} from '../helpers/interop.js';
+import { type Peer, certArgs, interopTempDir, pkiFilesCache, requireCommand, startSClient } from '../helpers/interop.js';
 import { type Pki, cachedPki } from '../helpers/pki.js';
 import { type Bridge, echoHandlers, pollUntil, startBridge } from '../helpers/tls12-server-bridge.js';
 
@@ -42,22 +33,8 @@ const LEGACY_SUITES = [
   id('TLS_RSA_WITH_AES_128_GCM_SHA256'),
 ];
 
-let dir: TempDir;
-const files = new Map<string, PkiFiles>();
-const filesOf = (name: string, pki: Pki): PkiFiles => {
-  let f = files.get(name);
-  if (!f) files.set(name, (f = writePki(dir, name, pki)));
-  return f;
-};
-
-before(() => {
-  dir = tempDir();
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
+const dir = interopTempDir();
+const filesOf = pkiFilesCache(dir);
 
 /** A TLS 1.2 + 1.3 server (TLS 1.3 stays the maximum unless overridden). */
 const config = (pki: Pki, overrides: Partial<ServerConfig> = {}): ServerConfig => serverFor(pki, { minVersion: 'TLSv1.2', ...overrides });
@@ -75,22 +52,9 @@ noems = noems_sect
 Options = -ExtendedMasterSecret
 `;
 
-/** startSClient with OPENSSL_CONF set for the child only (spawn copies the environment). */
-function startSClientWithConf(port: number, args: readonly string[], conf: string | undefined): Peer {
-  if (conf === undefined) return startSClient(port, args);
-  const previous = process.env.OPENSSL_CONF;
-  process.env.OPENSSL_CONF = conf;
-  try {
-    return startSClient(port, args);
-  } finally {
-    if (previous === undefined) delete process.env.OPENSSL_CONF;
-    else process.env.OPENSSL_CONF = previous;
-  }
-}
-
 /** Runs s_client -tls1_2 with `args`, sends PING, and waits for it to exit (after our close_notify). */
 async function sClient(bridge: Bridge, pkiName: string, pki: Pki, args: readonly string[], conf?: string): Promise<Peer> {
-  const peer = startSClientWithConf(bridge.port, [
+  const peer = startSClient(bridge.port, [
     '-tls1_2',
     '-CAfile',
     filesOf(pkiName, pki).root,
@@ -99,7 +63,7 @@ async function sClient(bridge: Bridge, pkiName: string, pki: Pki, args: readonly
     'localhost',
     '-ign_eof',
     ...args,
-  ], conf);
+  ], conf === undefined ? undefined : { OPENSSL_CONF: conf });
   try {
     peer.child.stdin!.end(`${PING}\n`);
     await peer.waitExit();
@@ -305,10 +269,7 @@ describe('openssl s_client -tls1_2 → our TLS 1.2 server', () => {
   describe('client certificates (clientAuth)', () => {
     const authConfig = (required = true) =>
       config(ecdsaPki(), { clientAuth: { verifier: verifierTrusting(clientPki().root), required } });
-    const certArgs = (name: string, pki: Pki) => {
-      const f = filesOf(name, pki);
-      return ['-cert', f.leaf, '-key', f.key, '-cert_chain', f.intermediate];
-    };
+    const clientCertArgs = (name: string, pki: Pki) => certArgs(filesOf(name, pki));
 
     for (const [name, pki] of [
       ['ECDSA', clientPki],
@@ -321,7 +282,7 @@ describe('openssl s_client -tls1_2 → our TLS 1.2 server', () => {
           echoHandlers(GREETING),
         );
         try {
-          const peer = await sClient(bridge, 'ecdsa', ecdsaPki(), certArgs(`client-${name}`, trusted));
+          const peer = await sClient(bridge, 'ecdsa', ecdsaPki(), clientCertArgs(`client-${name}`, trusted));
           assertEcho(peer, bridge);
           const info = bridge.connections[0]!.info!;
           assert.equal(info.authorized, true);
@@ -335,7 +296,7 @@ describe('openssl s_client -tls1_2 → our TLS 1.2 server', () => {
     test('a chain from a CA we do not trust: unknown_ca', TEST, async () => {
       const bridge = await startBridge(authConfig(), echoHandlers(GREETING));
       try {
-        const peer = await sClient(bridge, 'ecdsa', ecdsaPki(), certArgs('stranger', strangerPki()));
+        const peer = await sClient(bridge, 'ecdsa', ecdsaPki(), clientCertArgs('stranger', strangerPki()));
         assert.notEqual((await peer.exited).code, 0, peer.output);
         assert.match(peer.output, /alert unknown ca/);
         assert.equal(ourError(bridge)?.alertName, 'unknown_ca');

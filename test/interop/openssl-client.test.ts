@@ -2,22 +2,11 @@
 // suites, HelloRetryRequest, SNI certificate selection, ALPN and the key log.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
 import { cachedPki } from '../helpers/pki.js';
-import {
-  type Peer,
-  type TempDir,
-  closeServer,
-  killAll,
-  listen,
-  requireCommand,
-  runSClient,
-  startSClient,
-  tempDir,
-  writePki,
-} from '../helpers/interop.js';
+import { type Peer, closeServer, interopTempDir, listen, requireCommand, runSClient, startSClient, writePki } from '../helpers/interop.js';
 
 const TEST = { timeout: 30_000 };
 const GREETING = 'hello from our server';
@@ -26,17 +15,11 @@ const PING = 'ping from s_client';
 const pki = () => cachedPki({ leafKeyType: 'ecdsa-p256', leafCommonName: 'localhost' });
 const otherPki = () => cachedPki({ leafKeyType: 'ecdsa-p256', leafCommonName: 'other.test', leafDnsNames: ['other.test'] });
 
-let dir: TempDir;
+const dir = interopTempDir();
 let rootFile: string;
 
 before(() => {
-  dir = tempDir();
   rootFile = writePki(dir, 'main', pki()).root;
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
 });
 
 interface Session {

@@ -5,38 +5,29 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { ClientConfig } from '../../src/client/config.js';
 import { DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES, Tls12CipherSuite, tls12SuiteByOpensslName } from '../../src/crypto/suites.js';
 import type { KeyType } from '../../src/node/certs.js';
 import { certifiedKey, clientFor } from '../helpers/endpoints.js';
-import { type PkiFiles, type TempDir, WAIT_MS, killAll, requireCommand, startSServer, tempDir, writePki } from '../helpers/interop.js';
+import { type PkiFiles, WAIT_MS, certArgs, interopTempDir, pkiFilesCache, requireCommand, startSServer } from '../helpers/interop.js';
 import { mustStaple, ocspResponse } from '../helpers/ocsp.js';
 import { type Pki, cachedPki, issueCertificate } from '../helpers/pki.js';
-import { CoreClient, startSServerWithEnv } from '../helpers/tls12-net.js';
+import { CoreClient } from '../helpers/tls12-net.js';
 
 const TEST = { timeout: 30_000 };
 
-let dir: TempDir;
+const dir = interopTempDir('handshake-tls12-');
 let dhParams: string;
 /** An OPENSSL_CONF that turns extended master secret off (s_server 3.0 has no -no_ems flag). */
 let noEmsConf: string;
-const files = new Map<KeyType, PkiFiles>();
 
 const pkiOf = (keyType: KeyType): Pki => cachedPki({ leafKeyType: keyType });
-
-function pkiFiles(keyType: KeyType): PkiFiles {
-  let f = files.get(keyType);
-  if (!f) {
-    f = writePki(dir, keyType, pkiOf(keyType));
-    files.set(keyType, f);
-  }
-  return f;
-}
+const filesOf = pkiFilesCache(dir);
+const pkiFiles = (keyType: KeyType): PkiFiles => filesOf(keyType, pkiOf(keyType));
 
 before(() => {
   requireCommand('openssl', ['version']);
-  dir = tempDir('handshake-tls12-');
   dhParams = dir.file('ffdhe2048.pem');
   execFileSync('openssl', ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048', '-out', dhParams], { timeout: WAIT_MS });
   noEmsConf = dir.write(
@@ -54,16 +45,10 @@ before(() => {
   );
 });
 
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
-
 /** s_server -www with the `keyType` chain and `extra` arguments (TLS 1.2 only unless `versions` says otherwise). */
 function sServer(extra: readonly string[], keyType: KeyType = 'ecdsa-p256', versions: readonly string[] = ['-tls1_2'], env?: Record<string, string>) {
-  const f = pkiFiles(keyType);
-  const args = [...versions, '-www', '-cert', f.leaf, '-key', f.key, '-cert_chain', f.intermediate, ...extra];
-  return env ? startSServerWithEnv(args, env) : startSServer(args);
+  const args = [...versions, '-www', ...certArgs(pkiFiles(keyType)), ...extra];
+  return startSServer(args, env);
 }
 
 /** Our client offering TLS 1.2 (and 1.3) for localhost, trusting the `keyType` PKI. */
@@ -341,8 +326,7 @@ describe('our client → openssl s_server -tls1_2: extensions and client authent
 
 describe('our client → openssl s_server -tls1_2 (interactive): renegotiation', () => {
   test("s_server's `r` sends a HelloRequest; we refuse with a warning no_renegotiation that OpenSSL reads as such", TEST, async () => {
-    const f = pkiFiles('ecdsa-p256');
-    const { peer, port } = await startSServer(['-tls1_2', '-cert', f.leaf, '-key', f.key, '-cert_chain', f.intermediate]);
+    const { peer, port } = await startSServer(['-tls1_2', ...certArgs(pkiFiles('ecdsa-p256'))]);
     const client = new CoreClient(port, configFor('ecdsa-p256'));
     try {
       await client.handshake();

@@ -1,51 +1,32 @@
 // Our client (src/node/connect.ts) against `openssl s_server -tls1_3 -www`, which answers
 // "GET / HTTP/1.0" with a status page describing the connection it negotiated.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { type ConnectOptions, connect } from '../../src/node/connect.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
 import type { KeyType } from '../../src/node/certs.js';
 import { cachedPki, issueCertificate } from '../helpers/pki.js';
 import {
   type PkiFiles,
-  type TempDir,
   WAIT_MS,
-  killAll,
+  certArgs,
+  interopTempDir,
+  pkiFilesCache,
   readAll,
   requireCommand,
   startSServer,
-  tempDir,
   waitEvent,
-  writePki,
 } from '../helpers/interop.js';
 
 const TEST = { timeout: 30_000 };
 
-let dir: TempDir;
-const files = new Map<KeyType, PkiFiles>();
-
-function pkiFiles(keyType: KeyType): PkiFiles {
-  let f = files.get(keyType);
-  if (!f) {
-    f = writePki(dir, keyType, cachedPki({ leafKeyType: keyType }));
-    files.set(keyType, f);
-  }
-  return f;
-}
-
-before(() => {
-  dir = tempDir();
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
+const dir = interopTempDir();
+const filesOf = pkiFilesCache(dir);
+const pkiFiles = (keyType: KeyType): PkiFiles => filesOf(keyType, cachedPki({ leafKeyType: keyType }));
 
 /** s_server with the `keyType` chain (leaf + intermediate) and `extra` arguments. */
 async function sServer(extra: readonly string[], keyType: KeyType = 'ecdsa-p256') {
-  const f = pkiFiles(keyType);
-  return startSServer(['-tls1_3', '-www', '-cert', f.leaf, '-key', f.key, '-cert_chain', f.intermediate, ...extra]);
+  return startSServer(['-tls1_3', '-www', ...certArgs(pkiFiles(keyType)), ...extra]);
 }
 
 /** Connects, asks s_server for its status page, and returns the socket and the whole response. */

@@ -3,21 +3,21 @@
 // `openssl s_server -verify`'s "c" command. DESIGN.md §4: these fail, never skip, when openssl is
 // missing.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { connect } from '../../src/node/connect.js';
 import { createServer } from '../../src/node/server.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
 import type { TraceEvent } from '../../src/trace.js';
 import {
   type PkiFiles,
-  type TempDir,
+  certArgs,
   closeServer,
-  killAll,
+  interopTempDir,
   listen,
   requireCommand,
   runSClient,
+  runVerifiedSClient,
   startSServer,
-  tempDir,
   waitEvent,
   waitUntil,
   writePki,
@@ -27,20 +27,14 @@ import { cachedPki } from '../helpers/pki.js';
 const TEST = { timeout: 60_000 };
 const serverPki = cachedPki();
 const clientPki = cachedPki({ leafCommonName: 'client one', leafDnsNames: [], leafIps: [], root: { commonName: 'handshake client root CA' } });
-let dir: TempDir;
+const dir = interopTempDir('handshake-pha-');
 let server: PkiFiles;
 let client: PkiFiles;
 
 before(() => {
   requireCommand('openssl', ['version']);
-  dir = tempDir('handshake-pha-');
   server = writePki(dir, 'server', serverPki);
   client = writePki(dir, 'client', clientPki);
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
 });
 
 describe('openssl s_client -enable_pha → our server', () => {
@@ -57,10 +51,7 @@ describe('openssl s_client -enable_pha → our server', () => {
     });
     const port = await listen(ours);
     try {
-      const peer = await runSClient(port, [
-        '-tls1_3', '-servername', 'localhost', '-CAfile', server.root, '-verify_return_error', '-ign_eof',
-        '-enable_pha', '-cert', client.leaf, '-key', client.key, '-cert_chain', client.intermediate,
-      ]);
+      const peer = await runVerifiedSClient(port, '-tls1_3', server.root, ['-enable_pha', ...certArgs(client)]);
       assert.match(peer.stdout, /authorized=true/, peer.output);
       assert.deepEqual(seen, [{ before: false, after: true, subject: { CN: 'client one' } }]);
     } finally {
@@ -92,10 +83,7 @@ describe('openssl s_client -enable_pha → our server', () => {
 
 describe('our client (postHandshakeAuth) → openssl s_server -verify', () => {
   test('answers the CertificateRequest sent by the "c" command; s_server verifies the chain', TEST, async () => {
-    const { peer, port } = await startSServer([
-      '-tls1_3', '-verify', '1', '-verify_return_error', '-CAfile', client.root,
-      '-cert', server.leaf, '-key', server.key, '-cert_chain', server.intermediate,
-    ]);
+    const { peer, port } = await startSServer(['-tls1_3', '-verify', '1', '-verify_return_error', '-CAfile', client.root, ...certArgs(server)]);
     let socket: TLSSocket | undefined;
     try {
       const traces: TraceEvent[] = [];

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as tls from 'node:tls';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { tls12SuiteByName, tls12SuiteByOpensslName } from '../../src/crypto/suites.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { serverFor, verifierTrusting } from '../helpers/endpoints.js';
-import { Peer, type TempDir, killAll, readAll, requireCommand, sha256, tempDir, waitEvent, writePki } from '../helpers/interop.js';
+import { type Peer, interopTempDir, readAll, requireCommand, runCurl, sha256, waitEvent } from '../helpers/interop.js';
 import { type Pki, cachedPki } from '../helpers/pki.js';
 import { type Bridge, type BridgeHandlers, echoHandlers, startBridge } from '../helpers/tls12-server-bridge.js';
 
@@ -21,16 +21,7 @@ const clientPki = () => cachedPki({ leafCommonName: 'node client', leafDnsNames:
 
 const config = (pki: Pki, overrides: Partial<ServerConfig> = {}): ServerConfig => serverFor(pki, { minVersion: 'TLSv1.2', ...overrides });
 
-let dir: TempDir;
-
-before(() => {
-  dir = tempDir();
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
+const dir = interopTempDir();
 
 /** tls.connect to the bridge; resolves once the handshake is done. */
 async function connectNode(bridge: Bridge, pki: Pki, options: tls.ConnectionOptions = {}): Promise<tls.TLSSocket> {
@@ -178,31 +169,9 @@ describe('curl --tlsv1.2 --tls-max 1.2 → our TLS 1.2 server', () => {
 
   async function curl(bridge: Bridge, pki: Pki, args: readonly string[]): Promise<Peer> {
     const root = dir.write(`curl-root-${bridge.port}.pem`, pki.rootPem);
-    const peer = new Peer('curl', [
-      '--tlsv1.2',
-      '--tls-max',
-      '1.2',
-      '--cacert',
-      root,
-      '--resolve',
-      `localhost:${bridge.port}:127.0.0.1`,
-      '--silent',
-      '--show-error',
-      '--verbose',
-      '--max-time',
-      '10',
-      ...args,
-      `https://localhost:${bridge.port}/hello`,
-    ]);
-    try {
-      const { code } = await peer.waitExit(15_000);
-      assert.equal(code, 0, `curl failed:\n${peer.stderr}`);
-      await bridge.settled();
-      return peer;
-    } catch (err) {
-      await peer.kill();
-      throw err;
-    }
+    const peer = await runCurl(bridge.port, root, ['--tlsv1.2', '--tls-max', '1.2', ...args, `https://localhost:${bridge.port}/hello`]);
+    await bridge.settled();
+    return peer;
   }
 
   const body = (c: Bridge['connections'][number]) => `hello over ${c.info!.version} ${c.info!.cipherSuiteName} ${c.received.split('\r\n')[0]}\n`;

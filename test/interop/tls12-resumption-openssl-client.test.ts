@@ -4,82 +4,44 @@
 // through the core alone (Connection.server with a shared MemorySessionStore and TicketKeys).
 // Last, node:tls's client (OpenSSL too, driven by its `session` option) against createServer.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as tls from 'node:tls';
-import { after, before, describe, test } from 'node:test';
-import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
-import type { TLSSocket } from '../../src/node/tls-socket.js';
+import { before, describe, test } from 'node:test';
+import type { ServerOptions } from '../../src/node/server.js';
 import { MemorySessionStore } from '../../src/server/session-cache.js';
 import { TicketKeys } from '../../src/server/tickets.js';
 import { serverFor } from '../helpers/endpoints.js';
 import {
   type Peer,
-  type TempDir,
   WAIT_MS,
   closeServer,
-  killAll,
-  listen,
+  interopTempDir,
   requireCommand,
-  runSClient,
-  tempDir,
+  runVerifiedSClient,
+  startGreetingServer,
 } from '../helpers/interop.js';
 import { cachedPki } from '../helpers/pki.js';
+import { resumedFlags, sClientHandshakes, sessionText } from '../helpers/resumption-interop.js';
 import { startBridge } from '../helpers/tls12-server-bridge.js';
 
 const TEST = { timeout: 60_000 };
 const GREETING = 'hello from a resumable server';
 const pki = () => cachedPki({ leafKeyType: 'ecdsa-p256', leafCommonName: 'localhost' });
 
-let dir: TempDir;
+const dir = interopTempDir('handshake-resumption-');
 let root: string;
 
 before(() => {
-  dir = tempDir('handshake-resumption-');
   root = dir.write('root.pem', pki().rootPem);
 });
 
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
-
-interface Ours {
-  server: Server;
-  port: number;
-  /** Our side of each connection that completed its handshake, in order. */
-  sockets: TLSSocket[];
-  errors: Error[];
-}
-
 /** Our server (createServer), greeting each client and closing. */
-async function startOurs(options: Partial<ServerOptions> = {}): Promise<Ours> {
-  const ours: Ours = { server: undefined as never, port: 0, sockets: [], errors: [] };
-  ours.server = createServer({ key: pki().leafKeyPem, cert: pki().chainPem, ...options }, (socket) => {
-    ours.sockets.push(socket);
-    socket.on('error', () => {});
-    socket.end(`${GREETING}\n`);
-  });
-  ours.server.on('tlsClientError', (err: Error) => ours.errors.push(err));
-  ours.port = await listen(ours.server);
-  return ours;
-}
+const startOurs = (options: Partial<ServerOptions> = {}) => startGreetingServer({ key: pki().leafKeyPem, cert: pki().chainPem, ...options }, GREETING);
 
 /** s_client -tls1_2 against `port` with `args`; it runs until our close_notify, then exits. */
-function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  return runSClient(port, ['-tls1_2', '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-ign_eof', ...args]);
-}
+const sClient = (port: number, args: readonly string[]): Promise<Peer> => runVerifiedSClient(port, '-tls1_2', root, args);
 
 /** How many handshakes s_client reported as `kind` ("New" or "Reused") in TLS 1.2. */
-const count = (peer: Peer, kind: 'New' | 'Reused') => peer.stdout.match(new RegExp(`^${kind}, TLSv1\\.2, Cipher is `, 'gm'))?.length ?? 0;
-
-/** `openssl sess_id -text` of a session file s_client wrote. */
-function sessionText(file: string): string {
-  const r = spawnSync('openssl', ['sess_id', '-in', file, '-noout', '-text'], { encoding: 'utf8', timeout: WAIT_MS });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
-
-const resumedFlags = (ours: Ours) => ours.sockets.map((s) => s.handshakeInfo?.resumed === true);
+const count = (peer: Peer, kind: 'New' | 'Reused') => sClientHandshakes(peer, kind, 'TLSv1.2');
 
 // DESIGN.md §4: a missing peer is a failure, never a skip.
 test('openssl is installed (interop peers are required)', () => {

@@ -5,44 +5,34 @@
 import assert from 'node:assert/strict';
 import { constants } from 'node:crypto';
 import * as tls from 'node:tls';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { decodeClientSession } from '../../src/client/sessions.js';
 import { connect } from '../../src/node/connect.js';
-import { type PkiFiles, type TempDir, closeServer, killAll, listen, requireCommand, startSServer, tempDir, writePki } from '../helpers/interop.js';
+import { type PkiFiles, certArgs, closeServer, interopTempDir, requireCommand, startSServer, writePki } from '../helpers/interop.js';
 import { cachedPki } from '../helpers/pki.js';
-import { visit } from '../helpers/tls12-resumption-client-net.js';
+import { startReuseReportingServer, sServerSaw, visit } from '../helpers/resumption-interop.js';
 
 const TEST = { timeout: 30_000 };
 const pki = cachedPki();
-let dir: TempDir;
+const dir = interopTempDir('handshake-resumption-');
 let files: PkiFiles;
 
 before(() => {
   requireCommand('openssl', ['version']);
-  dir = tempDir('handshake-resumption-');
   files = writePki(dir, 'ecdsa', pki);
 });
 
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
-
-const sServer = (extra: readonly string[] = []) =>
-  startSServer(['-tls1_2', '-www', '-cert', files.leaf, '-key', files.key, '-cert_chain', files.intermediate, ...extra]);
+const sServer = (extra: readonly string[] = []) => startSServer(['-tls1_2', '-www', ...certArgs(files), ...extra]);
 
 /** Our client as an application would configure it: TLS 1.2 and 1.3 offered, the test PKI trusted. */
 const options = { ca: pki.rootPem };
-
-/** "New, TLSv1.2, Cipher is …" or "Reused, …": how s_server saw the handshake. */
-const serverSaw = (body: string): string => body.match(/\n(New|Reused), TLSv1\.\d, Cipher is /)?.[1] ?? `no status line in ${JSON.stringify(body)}`;
 
 describe('our client → openssl s_server -tls1_2', () => {
   test('by ticket (the default): the session carries the ticket, the second connection resumes it', TEST, async () => {
     const { peer, port } = await sServer();
     try {
       const first = await visit(port, options);
-      assert.equal(serverSaw(first.body), 'New');
+      assert.equal(sServerSaw(first.body), 'New');
       assert.equal(first.reused, false);
       assert.equal(first.protocol, 'TLSv1.2');
       assert.equal(first.sessions.length, 1, "one 'session' event");
@@ -53,7 +43,7 @@ describe('our client → openssl s_server -tls1_2', () => {
       assert.ok(decoded.ticketLifetimeHint > 0, 'OpenSSL sends a lifetime hint');
 
       const second = await visit(port, { ...options, session: first.sessions[0]! });
-      assert.equal(serverSaw(second.body), 'Reused', second.body);
+      assert.equal(sServerSaw(second.body), 'Reused', second.body);
       assert.equal(second.reused, true);
       assert.equal(second.protocol, 'TLSv1.2');
       // The resumed connection reports the original peer identity.
@@ -64,7 +54,7 @@ describe('our client → openssl s_server -tls1_2', () => {
       assert.ok(second.session, 'getSession() after a resumption');
 
       const third = await visit(port, { ...options, session: second.session! });
-      assert.equal(serverSaw(third.body), 'Reused', 'the renewed session resumes too');
+      assert.equal(sServerSaw(third.body), 'Reused', 'the renewed session resumes too');
       assert.equal(third.reused, true);
     } finally {
       await peer.kill();
@@ -75,13 +65,13 @@ describe('our client → openssl s_server -tls1_2', () => {
     const { peer, port } = await sServer(['-no_ticket']);
     try {
       const first = await visit(port, options);
-      assert.equal(serverSaw(first.body), 'New');
+      assert.equal(sServerSaw(first.body), 'New');
       assert.equal(first.sessions.length, 1);
       assert.equal(first.ticket, undefined, 'no ticket');
       assert.equal(decodeClientSession(first.sessions[0]!).sessionId.length, 32);
 
       const second = await visit(port, { ...options, session: first.sessions[0]! });
-      assert.equal(serverSaw(second.body), 'Reused', second.body);
+      assert.equal(sServerSaw(second.body), 'Reused', second.body);
       assert.equal(second.reused, true);
       assert.equal(second.protocol, 'TLSv1.2');
       assert.equal(second.sessions.length, 0, 'nothing new to keep');
@@ -102,7 +92,7 @@ describe('our client → openssl s_server -tls1_2', () => {
     const b = await sServer();
     try {
       const again = await visit(b.port, { ...options, session });
-      assert.equal(serverSaw(again.body), 'New');
+      assert.equal(sServerSaw(again.body), 'New');
       assert.equal(again.reused, false);
       assert.equal(again.sessions.length, 1, 'and a new session');
     } finally {
@@ -116,19 +106,8 @@ describe('our client → openssl s_server -tls1_2', () => {
 });
 
 describe('our client → node:tls server (maxVersion TLSv1.2)', () => {
-  /** A node:tls server answering every connection with "hello" and its own isSessionReused(). */
-  async function nodeServer(extra: tls.TlsOptions = {}) {
-    const reusedOnServer: boolean[] = [];
-    const server = tls.createServer({ key: pki.leafKeyPem, cert: pki.chainPem, maxVersion: 'TLSv1.2', ...extra }, (socket) => {
-      socket.on('data', () => {
-        reusedOnServer.push(socket.isSessionReused());
-        socket.end(`hello reused=${socket.isSessionReused()}`);
-      });
-      socket.on('error', () => {});
-    });
-    const port = await listen(server);
-    return { server, port, reusedOnServer };
-  }
+  const nodeServer = (extra: tls.TlsOptions = {}) =>
+    startReuseReportingServer({ key: pki.leafKeyPem, cert: pki.chainPem, maxVersion: 'TLSv1.2', ...extra });
 
   test('by ticket: the server resumes ours (isSessionReused on both sides)', TEST, async () => {
     const { server, port, reusedOnServer } = await nodeServer();

@@ -3,21 +3,19 @@
 // and refuses the same ticket's early data the second time. DESIGN.md §4: these fail, never
 // skip, when openssl is missing.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { connect, type ConnectOptions } from '../../src/node/connect.js';
 import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
 import {
-  type Peer,
   type PkiFiles,
-  type TempDir,
+  certArgs,
   closeServer,
-  killAll,
+  interopTempDir,
   listen,
   requireCommand,
-  runSClient,
+  runVerifiedSClient,
   startSServer,
-  tempDir,
   waitEvent,
   waitUntil,
   writePki,
@@ -27,18 +25,12 @@ import { cachedPki } from '../helpers/pki.js';
 const TEST = { timeout: 60_000 };
 const pki = cachedPki();
 const EARLY = 'GET /early HTTP/1.0\r\n\r\n';
-let dir: TempDir;
+const dir = interopTempDir('handshake-early-data-');
 let files: PkiFiles;
 
 before(() => {
   requireCommand('openssl', ['version']);
-  dir = tempDir('handshake-early-data-');
   files = writePki(dir, 'ecdsa', pki);
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
 });
 
 /** One connection of our client: its sessions and what the socket says about early data. */
@@ -61,9 +53,7 @@ async function ourVisit(port: number, options: ConnectOptions = {}) {
 
 describe('our client → openssl s_server -early_data', () => {
   test('sends its request as 0-RTT data, which the server reads as early data', TEST, async () => {
-    const { peer, port } = await startSServer([
-      '-tls1_3', '-early_data', '-max_early_data', '16384', '-cert', files.leaf, '-key', files.key, '-cert_chain', files.intermediate,
-    ]);
+    const { peer, port } = await startSServer(['-tls1_3', '-early_data', '-max_early_data', '16384', ...certArgs(files)]);
     try {
       const first = await ourVisit(port);
       assert.equal(first.status, 'none');
@@ -81,7 +71,7 @@ describe('our client → openssl s_server -early_data', () => {
   });
 
   test('a server without -early_data: the request goes after the handshake instead', TEST, async () => {
-    const { peer, port } = await startSServer(['-tls1_3', '-cert', files.leaf, '-key', files.key, '-cert_chain', files.intermediate]);
+    const { peer, port } = await startSServer(['-tls1_3', ...certArgs(files)]);
     try {
       const first = await ourVisit(port);
       const second = await ourVisit(port, { session: first.sessions.at(-1)!, earlyData: Buffer.from(EARLY) });
@@ -117,9 +107,7 @@ async function startOurs(options: Partial<ServerOptions> = {}): Promise<Ours> {
 }
 
 /** s_client -tls1_3 against `port`; it runs until our close_notify, then exits. */
-function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  return runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', files.root, '-verify_return_error', '-ign_eof', ...args]);
-}
+const sClient = (port: number, args: readonly string[]) => runVerifiedSClient(port, '-tls1_3', files.root, args);
 
 describe('openssl s_client -early_data → our server (maxEarlyData)', () => {
   test('the early data is read once as 0-RTT; the same ticket replayed gets it rejected', TEST, async () => {

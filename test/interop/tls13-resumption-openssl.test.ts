@@ -2,65 +2,32 @@
 // (RFC 8446 §2.2, §4.6.1), through the Node adapter (one set of ticket keys per Server); last,
 // node:tls's client (OpenSSL too) with the `session` it was given.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import * as tls from 'node:tls';
-import { after, before, describe, test } from 'node:test';
-import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
-import type { TLSSocket } from '../../src/node/tls-socket.js';
-import { type Peer, type TempDir, WAIT_MS, closeServer, killAll, listen, requireCommand, runSClient, tempDir } from '../helpers/interop.js';
+import { before, describe, test } from 'node:test';
+import type { ServerOptions } from '../../src/node/server.js';
+import { type Peer, certArgs, closeServer, interopTempDir, requireCommand, runVerifiedSClient, startGreetingServer, writePki } from '../helpers/interop.js';
 import { cachedPki } from '../helpers/pki.js';
+import { resumedFlags, sClientHandshakes, sessionText } from '../helpers/resumption-interop.js';
 
 const TEST = { timeout: 60_000 };
 const GREETING = 'hello from a TLS 1.3 resumable server';
 const clientPki = () => cachedPki({ leafCommonName: 'client one', leafDnsNames: [], leafIps: [], root: { commonName: 'handshake client root CA' } });
 const pki = () => cachedPki({ leafKeyType: 'ecdsa-p256', leafCommonName: 'localhost' });
 
-let dir: TempDir;
+const dir = interopTempDir('handshake-tls13-resumption-');
 let root: string;
 
 before(() => {
-  dir = tempDir('handshake-tls13-resumption-');
   root = dir.write('root.pem', pki().rootPem);
 });
 
-after(async () => {
-  await killAll();
-  dir?.remove();
-});
-
-interface Ours {
-  server: Server;
-  port: number;
-  sockets: TLSSocket[];
-  errors: Error[];
-}
-
-async function startOurs(options: Partial<ServerOptions> = {}): Promise<Ours> {
-  const ours: Ours = { server: undefined as never, port: 0, sockets: [], errors: [] };
-  ours.server = createServer({ key: pki().leafKeyPem, cert: pki().chainPem, ...options }, (socket) => {
-    ours.sockets.push(socket);
-    socket.on('error', () => {});
-    socket.end(`${GREETING}\n`);
-  });
-  ours.server.on('tlsClientError', (err: Error) => ours.errors.push(err));
-  ours.port = await listen(ours.server);
-  return ours;
-}
+const startOurs = (options: Partial<ServerOptions> = {}) => startGreetingServer({ key: pki().leafKeyPem, cert: pki().chainPem, ...options }, GREETING);
 
 /** s_client -tls1_3 against `port`; it runs until our close_notify, then exits. */
-function sClient(port: number, args: readonly string[]): Promise<Peer> {
-  return runSClient(port, ['-tls1_3', '-servername', 'localhost', '-CAfile', root, '-verify_return_error', '-ign_eof', ...args]);
-}
+const sClient = (port: number, args: readonly string[]): Promise<Peer> => runVerifiedSClient(port, '-tls1_3', root, args);
 
-const count = (peer: Peer, kind: 'New' | 'Reused') => peer.stdout.match(new RegExp(`^${kind}, TLSv1\\.3, Cipher is `, 'gm'))?.length ?? 0;
-const resumedFlags = (ours: Ours) => ours.sockets.map((s) => s.handshakeInfo?.resumed === true);
-
-function sessionText(file: string): string {
-  const r = spawnSync('openssl', ['sess_id', '-in', file, '-noout', '-text'], { encoding: 'utf8', timeout: WAIT_MS });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-}
+const count = (peer: Peer, kind: 'New' | 'Reused') => sClientHandshakes(peer, kind, 'TLSv1.3');
 
 // DESIGN.md §4: a missing peer is a failure, never a skip.
 test('openssl is installed (interop peers are required)', () => {
@@ -126,13 +93,11 @@ describe('openssl s_client -tls1_3 resumes on our server (createServer)', () => 
 
   test('with requestCert: the resumed connection keeps the client certificate of the one that made the ticket', TEST, async () => {
     const client = clientPki();
-    const key = dir.write('client-key.pem', client.leafKeyPem);
-    const cert = dir.write('client-leaf.pem', client.leafPem);
-    const chain = dir.write('client-intermediate.pem', client.intermediatePem);
+    const clientFiles = writePki(dir, 'client', client);
     const ours = await startOurs({ requestCert: true, ca: client.rootPem });
     try {
       const file = dir.file('client-auth.sess');
-      const first = await sClient(ours.port, ['-cert', cert, '-key', key, '-cert_chain', chain, '-sess_out', file]);
+      const first = await sClient(ours.port, [...certArgs(clientFiles), '-sess_out', file]);
       assert.equal(count(first, 'New'), 1, first.output);
       // Without -cert: only the ticket can show who the client is.
       const second = await sClient(ours.port, ['-sess_in', file]);

@@ -3,22 +3,21 @@
 // `openssl s_client -status` prints the response our server staples.
 // DESIGN.md §4: these fail, never skip, when openssl is missing.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { type ConnectOptions, connect } from '../../src/node/connect.js';
 import { type Server, type ServerOptions, createServer } from '../../src/node/server.js';
 import type { TLSSocket } from '../../src/node/tls-socket.js';
 import {
   type PkiFiles,
-  type TempDir,
   WAIT_MS,
+  certArgs,
   closeServer,
-  killAll,
+  interopTempDir,
   listen,
   readAll,
   requireCommand,
   startSClient,
   startSServer,
-  tempDir,
   waitEvent,
   withTimeout,
   writePki,
@@ -32,18 +31,12 @@ const otherPki = cachedPki({ leafCommonName: 'other.test', leafDnsNames: ['other
 const good = ocspResponse({ leaf: pki.leaf, issuer: pki.intermediate });
 const revoked = ocspResponse({ leaf: pki.leaf, issuer: pki.intermediate, status: 'revoked' });
 
-let dir: TempDir;
+const dir = interopTempDir('handshake-ocsp-');
 let files: PkiFiles;
 
 before(() => {
   requireCommand('openssl', ['version']);
-  dir = tempDir('handshake-ocsp-');
   files = writePki(dir, 'main', pki);
-});
-
-after(async () => {
-  await killAll();
-  dir?.remove();
 });
 
 /** Connects our client to 127.0.0.1:`port` for `localhost` and waits for the handshake or its error. */
@@ -118,7 +111,7 @@ describe('the Node adapter', () => {
 describe('openssl s_server -status_file → our client', () => {
   async function sServer(response: Uint8Array) {
     const file = dir.write(`resp-${response.length}-${response[response.length - 1]}.der`, response);
-    return startSServer(['-tls1_3', '-www', '-cert', files.leaf, '-key', files.key, '-cert_chain', files.intermediate, '-status_file', file]);
+    return startSServer(['-tls1_3', '-www', ...certArgs(files), '-status_file', file]);
   }
 
   test('our client verifies the staple s_server sends', TEST, async () => {

@@ -8,6 +8,7 @@ export type { ServerConfig, CertifiedKey } from './server/config.js';
 export type { CryptoProvider, ParsedCertificate } from './crypto/provider.js';
 export { CERT_ERRORS, type CertErrorCode } from './pki/errors.js';
 export { TrustStore } from './pki/roots.js';
+export { CrlStore, parseCrl, parseCrls, type Crl, type CrlInput } from './pki/crl.js';
 export type { VerifiedCertificateChain, VerifyCertificateChainOptions } from './pki/verify.js';
 export { nodeProvider, createNodeProvider } from './crypto/node.js';
 export { connect, type ConnectOptions } from './node/connect.js';

@@ -8,6 +8,7 @@ import type { ParsedCertificate } from '../crypto/provider.js';
 import { TLSError } from '../errors.js';
 import { nodeRootTrustStore } from '../node/certs.js';
 import { certificateInfo, describePublicKey, spkiSha256 } from '../pki/certificate.js';
+import { CrlStore, parseCrls } from '../pki/crl.js';
 import { pemToDer } from '../pki/pem.js';
 import type { CertificatePurpose } from '../pki/policy.js';
 import { TrustStore } from '../pki/roots.js';
@@ -21,6 +22,8 @@ export interface VerifyCommandOptions {
   time?: string;
   purpose: string;
   pin: string[];
+  /** --crl files; absent or empty: no revocation checking. */
+  crl?: string[];
   json?: boolean;
 }
 
@@ -67,6 +70,16 @@ function readCertificates(path: string): Uint8Array[] {
   throw new Error(`${path}: no certificate found (expected PEM or DER)`);
 }
 
+/** Every CRL in the file (PEM "X509 CRL" blocks or DER); a file with none is an error naming it. */
+function readCrls(path: string): CrlStore['crls'] {
+  try {
+    return parseCrls(new Uint8Array(readFileSync(path)));
+  } catch (err) {
+    if (err instanceof TLSError) throw new Error(`${path}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
 /** Runs one verification and returns the report and the exit code (0 valid, 1 not). */
 export function runVerify(leafPath: string, options: VerifyCommandOptions): { report: VerifyReport; exitCode: number } {
   const purpose = options.purpose;
@@ -78,6 +91,7 @@ export function runVerify(leafPath: string, options: VerifyCommandOptions): { re
   const [leaf, ...rest] = readCertificates(leafPath);
   const intermediates = [...rest, ...options.untrusted.flatMap(readCertificates)];
   const anchors = options.ca.length ? TrustStore.fromDer(options.ca.flatMap(readCertificates), nodeProvider) : nodeRootTrustStore(nodeProvider);
+  const crls = options.crl?.length ? new CrlStore(options.crl.flatMap(readCrls)) : undefined;
   try {
     const { chain } = verifyCertificateChain({
       leaf: leaf!,
@@ -88,6 +102,7 @@ export function runVerify(leafPath: string, options: VerifyCommandOptions): { re
       ...(options.host === undefined ? {} : { hostname: options.host }),
       ...(options.ip === undefined ? {} : { ip: options.ip }),
       ...(options.pin.length ? { pins: options.pin } : {}),
+      ...(crls ? { crls } : {}),
       provider: nodeProvider,
     });
     const report: VerifyReport = {
@@ -134,6 +149,12 @@ export function registerVerifyCommand(program: Command): void {
     .option('--time <iso-8601>', 'validation time (default: now)')
     .option('--purpose <purpose>', 'server or client', 'server')
     .option('--pin <sha256>', 'SPKI SHA-256 pin (base64, optionally sha256/…) one certificate on the path must match, repeatable', collect, [])
+    .option(
+      '--crl <file>',
+      'CRLs (PEM or DER), repeatable: every certificate on the path but the trust anchor must then be covered by a current CRL from its issuer, as node:tls with `crl`',
+      collect,
+      [],
+    )
     .option('--json', 'print a machine-readable result')
     .action((leafPath: string, options: VerifyCommandOptions) => {
       const { report, exitCode } = runVerify(leafPath, options);

@@ -6,7 +6,8 @@ import { parseGroupList } from '../crypto/groups.js';
 import { DEFAULT_TLS12_SUITES, DEFAULT_TLS13_SUITES, tls12SuiteByName, tls12SuiteByOpensslName, tls13SuiteByName } from '../crypto/suites.js';
 import type { TlsVersionName } from '../handshake/versions.js';
 import { certificateInfo } from '../pki/certificate.js';
-import { verifyCertificate } from '../pki/chain.js';
+import { crlStoreOf, verifyCertificate } from '../pki/chain.js';
+import type { CrlInput, CrlStore } from '../pki/crl.js';
 import { toDerList } from '../pki/pem.js';
 import { normalizePins } from '../pki/policy.js';
 import { TrustStore } from '../pki/roots.js';
@@ -48,6 +49,16 @@ export interface CommonOptions {
    * handshake fails with ERR_TLS_PIN_MISMATCH. Pin a CA's key too, to survive leaf renewals.
    */
   pinnedSpkiSha256?: readonly string[];
+  /**
+   * node:tls `crl`: certificate revocation lists, PEM ("X509 CRL" blocks) or DER, one or an array.
+   * As node:tls (OpenSSL's CRL_CHECK | CRL_CHECK_ALL), every certificate of the peer's validated
+   * path but the trust anchor must then be covered by a current CRL from its issuer: a listed one
+   * fails with CERT_REVOKED (certificate_revoked), one without a usable CRL with UNABLE_TO_GET_CRL,
+   * CRL_HAS_EXPIRED, CRL_NOT_YET_VALID or CRL_SIGNATURE_FAILURE. A client checks the server's
+   * chain; a server with `requestCert` the client's. Parsed when the options are read; a CRL that
+   * does not decode throws there (UNABLE_TO_DECODE_CRL). An empty array checks nothing, as node:tls.
+   */
+  crl?: PemInput;
   rejectUnauthorized?: boolean;
   provider?: CryptoProvider;
   /**
@@ -158,9 +169,30 @@ export function trustStoreFor(ca: PemInput | undefined, provider: CryptoProvider
   return store;
 }
 
-export function makeVerifier(trust: TrustStore, provider: CryptoProvider, pins?: readonly string[]): CertificateVerifier {
+const crlCache = new WeakMap<object, CrlStore | undefined>();
+/** CRLs given as strings, by text: a client connecting with the same `crl` again does not re-parse it. */
+const crlTextCache = new Map<string, CrlStore | undefined>();
+const MAX_CRL_TEXT_CACHE = 16;
+
+/** node:tls `crl` parsed once per value (like `ca`); undefined when none is given. Throws UNABLE_TO_DECODE_CRL. */
+export function crlStoreFor(crl: PemInput | undefined): CrlStore | undefined {
+  if (crl === undefined) return undefined;
+  if (typeof crl === 'string') {
+    if (crlTextCache.has(crl)) return crlTextCache.get(crl);
+    const store = crlStoreOf(crl);
+    crlTextCache.set(crl, store);
+    if (crlTextCache.size > MAX_CRL_TEXT_CACHE) crlTextCache.delete(crlTextCache.keys().next().value!);
+    return store;
+  }
+  if (crlCache.has(crl)) return crlCache.get(crl);
+  const store = crlStoreOf(crl as CrlInput);
+  crlCache.set(crl, store);
+  return store;
+}
+
+export function makeVerifier(trust: TrustStore, provider: CryptoProvider, pins?: readonly string[], crls?: CrlStore): CertificateVerifier {
   const normalized = pins && normalizePins(pins);
-  return (input) => verifyCertificate({ ...input, trust, provider, pins: normalized });
+  return (input) => verifyCertificate({ ...input, trust, provider, pins: normalized, crls });
 }
 
 export function clientConfigFrom(
@@ -183,7 +215,7 @@ export function clientConfigFrom(
     ...(ciphers ? { cipherSuites: ciphers } : {}),
     ...(groups ? { groups } : {}),
     ...(sigalgs ? { signatureSchemes: sigalgs } : {}),
-    verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider, options.pinnedSpkiSha256),
+    verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider, options.pinnedSpkiSha256, crlStoreFor(options.crl)),
     rejectUnauthorized,
     ...(certified ? { certificate: { chain: certified.chain, key: certified.key } } : {}),
     ...(options.requestOCSP !== undefined ? { requestOCSP: options.requestOCSP } : {}),
@@ -233,8 +265,14 @@ export interface SecureContext {
   certificates: CertifiedKey[];
 }
 
-/** Like tls.createSecureContext: parse a key/cert pair once and reuse it across connections. */
+/**
+ * Like tls.createSecureContext: parse a key/cert pair once and reuse it across connections. A
+ * `crl` is parsed (and refused if malformed) here too, and remembered for the same value given to
+ * connect() or createServer(); a context passed to addContext or an SNICallback selects
+ * certificates only, so client certificates are checked against the server's own `ca` and `crl`.
+ */
 export function createSecureContext(options: CommonOptions, provider: CryptoProvider): SecureContext {
+  crlStoreFor(options.crl);
   return { certificates: certifiedKeys(options, provider) };
 }
 
@@ -289,7 +327,7 @@ function clientAuthFrom(options: ServerConfigOptions, provider: CryptoProvider):
   if (!options.requestCert && !options.postHandshakeAuth) return undefined;
   const certificateAuthorities = certificateAuthoritiesFor(options, provider);
   return {
-    verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider),
+    verifier: makeVerifier(trustStoreFor(options.ca, provider, options.extraCA), provider, undefined, crlStoreFor(options.crl)),
     required: options.rejectUnauthorized ?? true,
     ...(options.requestCert ? {} : { postHandshakeOnly: true }),
     ...(certificateAuthorities ? { certificateAuthorities } : {}),
@@ -302,6 +340,8 @@ export function serverConfigFrom(options: ServerConfigOptions, certificates: Cer
   const ciphers = parseCiphers(options.ciphers);
   const groups = options.ecdhCurve ? parseGroupList(options.ecdhCurve) : undefined;
   const sigalgs = parseSigalgs(options.sigalgs);
+  // Parsed even without requestCert: a malformed `crl` is a configuration error, as in node:tls.
+  crlStoreFor(options.crl);
   const clientAuth = clientAuthFrom(options, options.provider ?? nodeProvider);
   return {
     ...versions,

@@ -34,6 +34,7 @@ import {
   Validity,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
+  id_ce_cRLDistributionPoints,
   id_ce_extKeyUsage,
   id_ce_keyUsage,
   id_ce_nameConstraints,
@@ -269,6 +270,11 @@ export interface CertificateInfo {
   readonly extensions: ReadonlyMap<string, { readonly critical: boolean }>;
   /** RFC 7633: the TLS feature extension lists status_request, so a stapled OCSP response is required. */
   readonly mustStaple: boolean;
+  /**
+   * RFC 5280 §4.2.1.13 cRLDistributionPoints as its extnValue DER, decoded only by crl.ts when a
+   * CRL's issuingDistributionPoint names a distribution point.
+   */
+  readonly crlDistributionPoints: Uint8Array | undefined;
 }
 
 const u8 = (b: ArrayBuffer | ArrayBufferView): Uint8Array =>
@@ -355,7 +361,8 @@ function decode<T>(bytes: ArrayBuffer, type: new () => T, what: string): T {
 // whitespace — which is what real CAs differ by; values of non-string types compare as octets.
 const foldString = (s: string) => s.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
 
-function parseName(der: Uint8Array, what: string): DistinguishedName {
+/** A DER Name in comparable and printable form; throws INVALID_EXTENSION naming `what` when it does not decode. */
+export function parseName(der: Uint8Array, what: string): DistinguishedName {
   const name = decode(der.slice().buffer, Name, what);
   const rdns = Array.from(name, (rdn) =>
     Array.from(rdn, (atv) => {
@@ -535,6 +542,7 @@ export function parseCertificateInfo(der: Uint8Array): CertificateInfo {
   const skiValue = values.get(id_ce_subjectKeyIdentifier);
   const ski = skiValue && decode(skiValue, SubjectKeyIdentifier, 'subjectKeyIdentifier');
   const featureValue = values.get(id_pe_tlsfeature);
+  const crlDpValue = values.get(id_ce_cRLDistributionPoints);
   const features = featureValue === undefined ? [] : [...decode(featureValue, TlsFeatures, 'TLS feature')];
 
   const issuerDer = u8(tbs.issuer);
@@ -569,6 +577,7 @@ export function parseCertificateInfo(der: Uint8Array): CertificateInfo {
     subjectKeyIdentifier: ski ? u8(ski.buffer) : undefined,
     extensions,
     mustStaple: features.includes(STATUS_REQUEST),
+    crlDistributionPoints: crlDpValue === undefined ? undefined : u8(crlDpValue),
   };
 }
 

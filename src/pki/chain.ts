@@ -26,6 +26,7 @@ import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
 import { TLSError } from '../errors.js';
 import { MAX_CERTIFICATE_CHAIN, MAX_PATH_LENGTH, MAX_SIGNATURE_CHECKS } from '../limits.js';
 import { type CertificateInfo, certificateInfo, sameBytes, spkiSha256 } from './certificate.js';
+import { type CrlInput, CrlStore, checkRevocation } from './crl.js';
 import { CERT_ERRORS, type CertErrorCode, certError } from './errors.js';
 import { matchesHostname, parseIpAddress } from './hostname.js';
 import { type CertificatePurpose, checkEndEntity, checkIssuer, checkMinRsaBits, checkPins, normalizePins } from './policy.js';
@@ -53,6 +54,11 @@ export interface VerifyCertificateOptions {
   pins?: readonly string[] | undefined;
   /** Smallest RSA modulus accepted (default MIN_RSA_BITS, 2048). */
   minRsaBits?: number | undefined;
+  /**
+   * CRLs to check the path against (crl.ts): when given, every certificate on the path but the
+   * trust anchor must be covered by a current CRL from its issuer and not listed on it.
+   */
+  crls?: CrlStore | undefined;
 }
 
 export interface CertificateCheck {
@@ -288,6 +294,9 @@ export function verifyCertificate(options: VerifyCertificateOptions & { purpose:
     pins: options.pins,
     minRsaBits: options.minRsaBits,
   });
+  // After the path, before the name, as node:tls: OpenSSL checks revocation while verifying the
+  // chain, and node:tls checks the name once OpenSSL is done.
+  if (options.crls) checkRevocation({ path, crls: options.crls, time: options.time });
   if (options.purpose === 'server' && options.hostname) checkIdentity(leaf!, options.hostname);
   return { leaf: leaf!, path };
 }
@@ -304,6 +313,13 @@ export interface VerifierOptions {
    * Lowering it is for test vectors and legacy private PKIs (RFC 8448's server key has 1024 bits).
    */
   minRsaBits?: number | undefined;
+  /**
+   * Certificate revocation lists (PEM "X509 CRL" or DER, or a CrlStore made once): when given, as
+   * node:tls's `crl` (OpenSSL's CRL_CHECK_ALL), every certificate on the path but the trust anchor
+   * must be covered by a current CRL from its issuer (crl.ts). Parsed here, once; a CRL that does
+   * not decode throws UNABLE_TO_DECODE_CRL.
+   */
+  crls?: CrlInput | CrlStore | undefined;
 }
 
 /**
@@ -313,5 +329,15 @@ export interface VerifierOptions {
 export function createCertificateVerifier(trust: TrustStore, provider: CryptoProvider, options: VerifierOptions = {}): (check: CertificateCheck) => VerifiedChain {
   const pins = options.pins && normalizePins(options.pins);
   const minRsaBits = options.minRsaBits === undefined ? undefined : checkMinRsaBits(options.minRsaBits);
-  return (check) => verifyCertificate({ ...check, trust, provider, pins, minRsaBits });
+  const crls = crlStoreOf(options.crls);
+  return (check) => verifyCertificate({ ...check, trust, provider, pins, minRsaBits, crls });
+}
+
+/**
+ * `crls` as a store, parsed now (configuration time); undefined when none were given. An empty
+ * list turns checking off, as node:tls (which sets OpenSSL's CRL flags only when it adds a CRL).
+ */
+export function crlStoreOf(crls: CrlInput | CrlStore | undefined): CrlStore | undefined {
+  if (crls === undefined || (Array.isArray(crls) && crls.length === 0)) return undefined;
+  return crls instanceof CrlStore ? crls : CrlStore.from(crls);
 }

@@ -112,6 +112,30 @@ export const CERT_ERRORS = {
   // Ours. RFC 7633 §4.2.3: a must-staple certificate whose status we asked for and did not get is
   // to be treated "as an invalid certificate" — bad_certificate, not a status-response problem.
   CERT_MUST_STAPLE_MISSING: { alert: AlertDescription.bad_certificate, description: 'certificate requires an OCSP staple (TLS feature status_request) but none was sent' },
+
+  // ---- revocation by configured CRLs (./crl.ts; node:tls `crl`, OpenSSL's CRL_CHECK | CRL_CHECK_ALL)
+  // A listed certificate fails with CERT_REVOKED (above). The rest mean that the status of a
+  // certificate could not be established from the CRLs we hold: nothing proves the peer's
+  // certificate bad, so RFC 8446 §6.2 certificate_unknown ("some other (unspecified) issue …
+  // rendering it unacceptable"). OpenSSL sends unknown_ca for UNABLE_TO_GET_CRL,
+  // certificate_expired for CRL_HAS_EXPIRED, bad_certificate for CRL_NOT_YET_VALID and
+  // decrypt_error for CRL_SIGNATURE_FAILURE. Descriptions are OpenSSL's.
+  // No usable CRL from the certificate's issuer covers it (none given, out of scope, or unusable:
+  // an unknown critical extension, a delta or indirect CRL).
+  UNABLE_TO_GET_CRL: { alert: AlertDescription.certificate_unknown, description: 'unable to get certificate CRL' },
+  // RFC 5280 §6.3.3 (g): the CRL's signature does not verify with the issuer's key, or uses an
+  // algorithm we refuse (MD5, SHA-1, as for certificates).
+  CRL_SIGNATURE_FAILURE: { alert: AlertDescription.certificate_unknown, description: 'CRL signature failure' },
+  // RFC 5280 §5.1.2.4-5: thisUpdate after the validation time …
+  CRL_NOT_YET_VALID: { alert: AlertDescription.certificate_unknown, description: 'CRL is not yet valid' },
+  // … or nextUpdate before it.
+  CRL_HAS_EXPIRED: { alert: AlertDescription.certificate_unknown, description: 'CRL has expired' },
+  // RFC 5280 §6.3.3 (f): the issuer's keyUsage is present without cRLSign.
+  KEYUSAGE_NO_CRL_SIGN: { alert: AlertDescription.certificate_unknown, description: 'key usage does not include CRL signing' },
+  // Ours: a configured CRL that is not a CertificateList (RFC 5280 §5.1). Raised when the options
+  // are read (a configuration error, like a bad `ca`), never during a handshake; bad_certificate
+  // as for UNABLE_TO_DECODE_CERT, should it ever reach the wire.
+  UNABLE_TO_DECODE_CRL: { alert: AlertDescription.bad_certificate, description: 'unable to decode CRL' },
 } as const satisfies Record<string, CertErrorInfo>;
 
 export type CertErrorCode = keyof typeof CERT_ERRORS;

@@ -2,7 +2,8 @@
 // whose `code` is a key of CERT_ERRORS. The package entry (src/index.ts) supplies Node's provider
 // and Node's bundled roots as defaults; this module stays free of Node imports.
 import type { CryptoProvider, ParsedCertificate } from '../crypto/provider.js';
-import { buildPath, checkIdentity } from './chain.js';
+import { buildPath, checkIdentity, crlStoreOf } from './chain.js';
+import { type CrlInput, type CrlStore, checkRevocation } from './crl.js';
 import { certError } from './errors.js';
 import { parseIpAddress } from './hostname.js';
 import { type CertificateInput, toDerList } from './pem.js';
@@ -25,6 +26,11 @@ export interface VerifyCertificateChainOptions {
   purpose: CertificatePurpose;
   /** SPKI SHA-256 pins, base64, optionally "sha256/…": one certificate on the path must match. */
   pins?: readonly string[];
+  /**
+   * CRLs (PEM "X509 CRL" blocks or DER, or a CrlStore): every certificate on the path but the
+   * trust anchor must be covered by a current CRL from its issuer and not be listed (crl.ts).
+   */
+  crls?: CrlInput | CrlStore;
   provider?: CryptoProvider;
 }
 
@@ -79,12 +85,14 @@ export function verifyCertificateChain(options: VerifyCertificateChainOptions, d
   const time = options.time === undefined ? provider.now() : typeof options.time === 'number' ? options.time : options.time.getTime();
   if (!Number.isFinite(time)) throw new TypeError('time is not a valid date');
   const trust = trustStore(options.anchors, provider, defaults);
+  const crls = crlStoreOf(options.crls);
 
   const leafDer = derList(options.leaf, 'leaf')[0];
   if (!leafDer) throw certError('CERT_CHAIN_EMPTY', 'no leaf certificate given');
   const [leaf] = parseAll([leafDer], provider, 'leaf');
   const pool = parseAll(derList(options.intermediates, 'intermediates'), provider, 'intermediate');
   const chain = buildPath({ leaf: leaf!, pool, trust, time, purpose: options.purpose, provider, pins });
+  if (crls) checkRevocation({ path: chain, crls, time });
   const identity = options.ip ?? options.hostname;
   if (options.purpose === 'server' && identity) checkIdentity(leaf!, identity);
   return { chain };

@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { id_kp_clientAuth } from '@peculiar/asn1-x509';
 import type { VerifyReport } from '../../src/cli/verify.js';
+import { issueCrl } from '../helpers/crl.js';
 import { type IssuedCertificate, cachedPki } from '../helpers/pki.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -114,6 +115,26 @@ describe('handshake verify', () => {
     const other = await verify('--ca', rootPem, '--pin', pinOf(cachedPki({ leafCommonName: 'x' }).root), '--json', chainPem);
     assert.equal(other.code, 1);
     assert.equal((JSON.parse(other.stdout) as { code: string }).code, 'ERR_TLS_PIN_MISMATCH');
+  });
+
+  test('--crl checks every certificate of the path against the CRLs, as node:tls with crl', async () => {
+    const good = file('good.crl', issueCrl(pki.intermediate).pem + issueCrl(pki.root).pem);
+    const passed = await verify('--ca', rootPem, '--crl', good, chainPem);
+    assert.equal(passed.code, 0, passed.stdout + passed.stderr);
+    const revokedLeaf = file('revoked.crl', issueCrl(pki.intermediate, { revoked: [{ cert: pki.leaf }] }).pem);
+    // DER works too, and the files add up.
+    const rootCrl = join(dir, 'root.crl.der');
+    writeFileSync(rootCrl, issueCrl(pki.root).der);
+    const revoked = await verify('--ca', rootPem, '--crl', revokedLeaf, '--crl', rootCrl, '--json', chainPem);
+    assert.equal(revoked.code, 1);
+    const report = JSON.parse(revoked.stdout) as { code: string; alert: string };
+    assert.deepEqual([report.code, report.alert], ['CERT_REVOKED', 'certificate_revoked']);
+    // No CRL for the intermediate.
+    const onlyLeafCrl = await verify('--ca', rootPem, '--crl', file('int-only.crl', issueCrl(pki.intermediate).pem), '--json', chainPem);
+    assert.equal((JSON.parse(onlyLeafCrl.stdout) as { code: string }).code, 'UNABLE_TO_GET_CRL');
+    const notACrl = await verify('--ca', rootPem, '--crl', rootPem, chainPem);
+    assert.equal(notACrl.code, 1);
+    assert.match(notACrl.stderr, /root\.pem: unable to decode CRL: no X509 CRL PEM block found/);
   });
 
   test('bad input exits 1 with a message', async () => {

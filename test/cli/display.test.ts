@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { usageFailure, verificationFailure } from '../../src/cli/connect/failure.js';
 import { formatHuman } from '../../src/cli/connect/summary.js';
-import type { ConnectionFacts } from '../../src/cli/serve/facts.js';
 import { renderLadder } from '../../src/cli/ladder.js';
 import { createLog } from '../../src/cli/serve/log.js';
 import { failureLine, summaryLine } from '../../src/cli/serve/summary.js';
 import { escapeControls, quoteText } from '../../src/display.js';
 import { TLSError } from '../../src/errors.js';
 import { AlertDescription } from '../../src/wire/codes.js';
+import { connectionFacts } from './helpers/facts.js';
 import { certificate, tls13Report } from './helpers/report.js';
 
 // ESC [31m (red), BEL, DEL, CSI as one C1 character, NEL, RLO (right-to-left override), LS.
@@ -66,15 +66,7 @@ describe('where peer text reaches the terminal', () => {
   });
 
   test('serve: the client certificate in the summary line, and a failure reason, print escaped', () => {
-    const facts: ConnectionFacts = {
-      peer: '127.0.0.1:5555',
-      protocol: 'TLSv1.3',
-      cipher: 'TLS_AES_128_GCM_SHA256',
-      group: 'x25519',
-      signatureScheme: 'ecdsa_secp256r1_sha256',
-      resumed: false,
-      clientCertificate: { subject: HOSTILE, issuer: 'CN=ca', verified: false, error: `no path for ${HOSTILE}` },
-    };
+    const facts = connectionFacts({ clientCertificate: { subject: HOSTILE, issuer: 'CN=ca', verified: false, error: `no path for ${HOSTILE}` } });
     const line = summaryLine(facts, plain);
     assert.doesNotMatch(line, UNSAFE);
     assert.match(line, /client-cert="CN=evil\\u001b\[31mred/);

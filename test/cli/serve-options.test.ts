@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadCertificates } from '../../src/cli/serve/certificates.js';
-import type { ConnectionFacts } from '../../src/cli/serve/facts.js';
 import { createLog } from '../../src/cli/serve/log.js';
 import { prefixLines } from '../../src/cli/serve/modes.js';
 import { type RawServeOptions, type ServeOptions, parseServeOptions } from '../../src/cli/serve/options.js';
@@ -13,6 +12,7 @@ import { TLSError } from '../../src/errors.js';
 import { AlertDescription } from '../../src/wire/codes.js';
 import { type TempDir, killAll, tempDir, writePki } from '../helpers/interop.js';
 import { cachedPki } from '../helpers/pki.js';
+import { connectionFacts } from './helpers/facts.js';
 import { serveProcess, startServe } from './serve-helpers/serve.js';
 
 const TEST = { timeout: 30_000 };
@@ -115,18 +115,7 @@ describe('certificate files', () => {
   });
 });
 
-const facts: ConnectionFacts = {
-  peer: '127.0.0.1:5555',
-  protocol: 'TLSv1.3',
-  cipher: 'TLS_AES_128_GCM_SHA256',
-  group: 'x25519',
-  signatureScheme: 'ecdsa_secp256r1_sha256',
-  resumed: false,
-  alpn: 'http/1.1',
-  sni: '<script>',
-  clientCertificate: { subject: 'CN=client one', issuer: 'CN=ca', verified: false, error: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY: unable to get local issuer certificate' },
-  handshakeMs: 1.94,
-};
+const facts = connectionFacts();
 
 describe('output', () => {
   test('the summary line: peer, protocol, cipher, group, SNI, ALPN, resumed, client certificate, ms', () => {

@@ -159,6 +159,8 @@ describe('the page, from a report', () => {
   test('escapeHtml and wrap', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     assert.equal(escapeHtml('a\tb\nc\u0000\u007f'), 'a\tb\nc\ufffd\ufffd');
+    // C1 controls and bidi overrides/isolates (a certificate name reordering the page).
+    assert.equal(escapeHtml('x\u009by\u202etxt.exe\u2066z\u2028'), 'x\ufffdy\ufffdtxt.exe\ufffdz\ufffd');
     assert.deepEqual(wrap('one two three four', 9), ['one two', 'three', 'four']);
     assert.deepEqual(wrap('abcdefghijkl x', 5), ['abcd…', 'x']);
   });

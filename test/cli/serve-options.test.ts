@@ -145,6 +145,10 @@ describe('output', () => {
     const html = renderHtml(facts, request);
     assert.match(html, /<td>&lt;script&gt;<\/td>/);
     assert.doesNotMatch(html, /<td><script>/);
+    // A client certificate's subject with a bidi override cannot reorder the page.
+    const bidi = renderHtml(connectionFacts({ clientCertificate: { subject: 'CN=a\u202eexe.txt', issuer: 'CN=ca', verified: true } }), request);
+    assert.doesNotMatch(bidi, /\u202e/);
+    assert.match(bidi, /CN=a\ufffdexe\.txt/);
   });
 
   test('what arrives is printed line by line after the peer', () => {

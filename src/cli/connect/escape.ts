@@ -5,10 +5,13 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /**
  * Safe as element text and as a quoted attribute value, in HTML and in SVG inside HTML. C0 controls
- * other than tab, LF and CR (and DEL) are parse errors in HTML: shown as U+FFFD instead.
+ * other than tab, LF and CR, DEL and the C1 controls are parse errors in HTML, and the bidi marks,
+ * overrides and isolates would reorder the server's text on the page: all shown as U+FFFD instead.
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\ufffd');
+  return text
+    .replace(/[&<>"']/g, (ch) => ENTITIES[ch]!)
+    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '\ufffd');
 }
 
 /** At most `max` characters, an ellipsis marking a cut; applied before escaping. */

@@ -1,5 +1,6 @@
 // The --http page: shows the client its own handshake, as HTML for browsers and as plain text for
 // curl and anything else that does not ask for HTML.
+import { escapeHtml } from '../connect/escape.js';
 import type { ConnectionFacts } from './facts.js';
 
 export interface PageRequest {
@@ -41,8 +42,6 @@ export function renderText(f: ConnectionFacts, request: PageRequest): string {
   return `your TLS connection to handshake serve\n\n${rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n`;
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 export function renderHtml(f: ConnectionFacts, request: PageRequest): string {
   const rows = factRows(f, request)

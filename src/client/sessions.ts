@@ -16,8 +16,26 @@ import { Reader } from '../wire/reader.js';
 import { Writer } from '../wire/writer.js';
 import type { ResolvedClientConfig } from './config.js';
 
+/** What a session of either version keeps of the server it talked to, for a resumption to report. */
+export interface SessionPeer {
+  /** The name the server's certificate was checked against (normalized), '' for none. */
+  readonly serverName: string;
+  /** SNI as sent; undefined when none was. */
+  readonly sni: string | undefined;
+  readonly alpnProtocol: string | false;
+  /** The server's certificates as it sent them, leaf first (DER). */
+  readonly peerCertificates: Uint8Array[];
+  /** The validated path, leaf first, anchor last (DER); empty when it did not validate. */
+  readonly verifiedChain: Uint8Array[];
+  readonly authorized: boolean;
+  readonly authorizationError: { alert: AlertDescription; code: string; message: string } | undefined;
+  readonly ocsp: OcspResult | undefined;
+  /** The leaf's notAfter (ms): a session outlives neither its lifetime nor its certificate. */
+  readonly leafNotAfter: number;
+}
+
 /** Everything a resumption needs, and the peer identity the resumed connection reports. */
-export interface ClientSession {
+export interface ClientSession extends SessionPeer {
   /** ProtocolVersion; TLS1_2 (a TLS 1.3 session is a ClientSession13). */
   readonly version: number;
   readonly cipherSuite: number;
@@ -35,20 +53,6 @@ export interface ClientSession {
   readonly ticketLifetimeHint: number;
   /** When we received the session (ms since the epoch, the provider's clock). */
   readonly createdAt: number;
-  /** The name the server's certificate was checked against (normalized), '' for none. */
-  readonly serverName: string;
-  /** SNI as sent; undefined when none was. */
-  readonly sni: string | undefined;
-  readonly alpnProtocol: string | false;
-  /** The server's certificates as it sent them, leaf first (DER). */
-  readonly peerCertificates: Uint8Array[];
-  /** The validated path, leaf first, anchor last (DER); empty when it did not validate. */
-  readonly verifiedChain: Uint8Array[];
-  readonly authorized: boolean;
-  readonly authorizationError: { alert: AlertDescription; code: string; message: string } | undefined;
-  readonly ocsp: OcspResult | undefined;
-  /** The leaf's notAfter (ms): a session outlives neither its lifetime nor its certificate. */
-  readonly leafNotAfter: number;
 }
 
 /** A session to offer, and how (RFC 5077 §3.4: by ticket when there is one, else by session_id). */
@@ -154,10 +158,7 @@ export function encodeClientSession(s: ClientSession): Uint8Array {
 }
 
 /** What both versions keep of the server they talked to; the flags byte carries FLAG_AUTHORIZED and FLAG_SNI. */
-type PeerFields = Pick<
-  ClientSession,
-  'serverName' | 'sni' | 'alpnProtocol' | 'peerCertificates' | 'verifiedChain' | 'authorized' | 'authorizationError' | 'ocsp'
->;
+type PeerFields = Omit<SessionPeer, 'leafNotAfter'>;
 
 /** The fields both formats end with: names, ALPN, the server's chains, the authorization error and OCSP status. */
 function writePeer(w: Writer, s: PeerFields): void {
@@ -344,7 +345,7 @@ function sameServer(session: ClientSession | ClientSession13, config: ResolvedCl
 // --- TLS 1.3 (RFC 8446 §4.6.1, §2.2) --------------------------------------------------------
 
 /** A TLS 1.3 ticket and the PSK it stands for, with the peer identity a resumption reports. */
-export interface ClientSession13 {
+export interface ClientSession13 extends SessionPeer {
   readonly version: typeof ProtocolVersion.TLS1_3;
   readonly cipherSuite: number;
   /** RFC 8446 §4.6.1: HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce, Hash.length). */
@@ -358,15 +359,6 @@ export interface ClientSession13 {
   readonly createdAt: number;
   /** RFC 8446 §4.2.10 max_early_data_size; 0 when the ticket allows none. */
   readonly maxEarlyData: number;
-  readonly serverName: string;
-  readonly sni: string | undefined;
-  readonly alpnProtocol: string | false;
-  readonly peerCertificates: Uint8Array[];
-  readonly verifiedChain: Uint8Array[];
-  readonly authorized: boolean;
-  readonly authorizationError: ClientSession['authorizationError'];
-  readonly ocsp: OcspResult | undefined;
-  readonly leafNotAfter: number;
 }
 
 /** What a connection knows of its peer when its handshake completes: a ticket adds the rest. */
